@@ -1,0 +1,160 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "solmu",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "solmu", targets: ["solmu"]),
+        .executable(name: "solmu-benchmark", targets: ["SolmuBenchmark"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.8.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+    ],
+    targets: [
+        // Identifiers: the five identifier kinds, their normalization and validation. Pure, no I/O.
+        .target(name: "Identifiers", swiftSettings: swiftSettings),
+        // IdentityGraph: customers, links, link rules, the link log and the store protocol. Pure, no I/O.
+        .target(
+            name: "IdentityGraph",
+            dependencies: [
+                "Identifiers",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Channels: OAuth clients, their permissions and client authentication.
+        .target(
+            name: "Channels",
+            dependencies: [
+                "Identifiers",
+                "IdentityGraph",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Policies: the reviewable YAML in policies/ turned into domain values.
+        .target(
+            name: "Policies",
+            dependencies: [
+                "Identifiers",
+                "IdentityGraph",
+                "Channels",
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Tokens: signing keys, JWKS, access tokens (RFC 9068).
+        .target(
+            name: "Tokens",
+            dependencies: [
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // SQLiteStore: the embedded IdentityStore on GRDB.
+        .target(
+            name: "SQLiteStore",
+            dependencies: [
+                "Identifiers",
+                "IdentityGraph",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // BulkImport: NDJSON customer files through the same rules as the API.
+        .target(
+            name: "BulkImport",
+            dependencies: ["Identifiers", "IdentityGraph"],
+            swiftSettings: swiftSettings
+        ),
+        // SolmuHTTP: the HTTP surface (OAuth, OIDC discovery, Solmu API, health, metrics).
+        .target(
+            name: "SolmuHTTP",
+            dependencies: [
+                "Identifiers",
+                "IdentityGraph",
+                "Channels",
+                "Policies",
+                "Tokens",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            resources: [.copy("Resources/openapi.yaml")],
+            swiftSettings: swiftSettings
+        ),
+        // SolmuCLI: the `solmu` commands (serve, import, channels).
+        .target(
+            name: "SolmuCLI",
+            dependencies: [
+                "Identifiers",
+                "IdentityGraph",
+                "Channels",
+                "Policies",
+                "Tokens",
+                "SQLiteStore",
+                "BulkImport",
+                "SolmuHTTP",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(name: "solmu", dependencies: ["SolmuCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")], swiftSettings: swiftSettings),
+        // The benchmark program: seeds data through `solmu import`, then measures with wrk.
+        .executableTarget(
+            name: "SolmuBenchmark",
+            dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: swiftSettings
+        ),
+
+        .testTarget(name: "IdentifiersTests", dependencies: ["Identifiers"], swiftSettings: swiftSettings),
+        .testTarget(name: "IdentityGraphTests", dependencies: ["IdentityGraph", "Identifiers"], swiftSettings: swiftSettings),
+        .testTarget(name: "ChannelsTests", dependencies: ["Channels", "Identifiers", "IdentityGraph"], swiftSettings: swiftSettings),
+        .testTarget(name: "PoliciesTests", dependencies: ["Policies", "Channels", "Identifiers", "IdentityGraph"], swiftSettings: swiftSettings),
+        .testTarget(name: "TokensTests", dependencies: ["Tokens"], swiftSettings: swiftSettings),
+        .testTarget(name: "SQLiteStoreTests", dependencies: ["SQLiteStore", "IdentityGraph", "Identifiers"], swiftSettings: swiftSettings),
+        // One conformance suite, run against every IdentityStore backend.
+        .testTarget(
+            name: "IdentityStoreConformanceTests",
+            dependencies: ["IdentityGraph", "Identifiers", "SQLiteStore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "BulkImportTests", dependencies: ["BulkImport", "IdentityGraph", "Identifiers", "SQLiteStore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SolmuHTTPTests",
+            dependencies: [
+                "SolmuHTTP", "SQLiteStore", "Policies", "Tokens", "Channels", "IdentityGraph", "Identifiers",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "SolmuCLITests", dependencies: ["SolmuCLI"], swiftSettings: swiftSettings),
+    ]
+)

@@ -1,0 +1,181 @@
+import Foundation
+public import Identifiers
+public import IdentityGraph
+
+/// Loads an NDJSON file of customers (one per line) through the same normalization and graph
+/// rules as the API. Refused lines go to a rejects file with their line number and reason, and
+/// never stop the import.
+///
+/// Throughput comes from a pipeline: while the store writes one batch in a transaction, the next
+/// batch is parsed and normalized on the other cores.
+public struct BulkImporter: Sendable {
+    public var store: any IdentityStore
+    public var normalizer: IdentifierNormalizer
+    /// Recorded as the actor of every link-log entry.
+    public var actor: String
+    public var batchSize: Int
+    public var defaultAssurance: Assurance
+
+    public init(store: any IdentityStore, normalizer: IdentifierNormalizer, actor: String = "import", batchSize: Int = 5_000, defaultAssurance: Assurance = .asserted) {
+        self.store = store
+        self.normalizer = normalizer
+        self.actor = actor
+        self.batchSize = batchSize
+        self.defaultAssurance = defaultAssurance
+    }
+
+    /// Imports `input`, writing refused lines to `rejects`.
+    /// - Parameter progress: called after each batch with the report so far.
+    public func run(
+        input: String, rejects: String, progress: @Sendable (ImportReport) -> Void = { _ in }
+    ) async throws -> ImportReport {
+        guard let reader = LineReader(path: input) else { throw ImportError.cannotRead(input) }
+        guard FileManager.default.createFile(atPath: rejects, contents: nil), let rejectsHandle = FileHandle(forWritingAtPath: rejects) else {
+            throw ImportError.cannotWrite(rejects)
+        }
+        defer { try? rejectsHandle.close() }
+        let started = ContinuousClock.now
+        var report = ImportReport()
+        var lineNumber = 0
+
+        func nextBatch() -> [(Int, Substring)] {
+            var batch: [(Int, Substring)] = []
+            batch.reserveCapacity(batchSize)
+            while batch.count < batchSize, let line = reader.nextLine() {
+                lineNumber += 1
+                if !line.allSatisfy(\.isWhitespace) { batch.append((lineNumber, line)) }
+            }
+            return batch
+        }
+
+        var pending = nextBatch()
+        var prepared = await prepare(pending)
+        while !pending.isEmpty {
+            let context = ChangeContext(actor: actor, reason: "bulk import")
+            let toStore = prepared.compactMap { $0.customer }
+            async let stored = store.importCustomers(toStore, context: context)
+            // Parse the next batch while this one is written.
+            let following = nextBatch()
+            async let nextPrepared = prepare(following)
+            let results = try await stored
+            var rejectText = ""
+            var resultIndex = 0
+            for line in prepared {
+                report.lines += 1
+                if let customer = line.customer {
+                    switch results[resultIndex] {
+                    case .success:
+                        report.customersCreated += 1
+                        report.identifiersLinked += customer.identifiers.count
+                    case let .failure(error):
+                        report.rejected += 1
+                        rejectText += Self.rejectLine(line.number, reason: error.description)
+                    }
+                    resultIndex += 1
+                } else {
+                    report.rejected += 1
+                    rejectText += Self.rejectLine(line.number, reason: line.rejection ?? "refused")
+                }
+            }
+            if !rejectText.isEmpty { rejectsHandle.write(Data(rejectText.utf8)) }
+            report.seconds = Self.seconds(since: started)
+            progress(report)
+            pending = following
+            prepared = await nextPrepared
+        }
+        report.seconds = Self.seconds(since: started)
+        return report
+    }
+
+    /// A parsed, normalized line, or why it was refused.
+    struct PreparedLine: Sendable {
+        var number: Int
+        var customer: NewCustomer?
+        var rejection: String?
+    }
+
+    /// Parses and normalizes a batch on all cores.
+    func prepare(_ batch: [(Int, Substring)]) async -> [PreparedLine] {
+        guard !batch.isEmpty else { return [] }
+        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
+        let chunk = (batch.count + workers - 1) / workers
+        let lines = batch.map { ($0.0, String($0.1)) }
+        return await withTaskGroup(of: (Int, [PreparedLine]).self) { group in
+            for start in stride(from: 0, to: lines.count, by: chunk) {
+                let slice = Array(lines[start..<min(start + chunk, lines.count)])
+                group.addTask { (start, slice.map { prepareLine(number: $0.0, text: $0.1) }) }
+            }
+            var parts: [(Int, [PreparedLine])] = []
+            for await part in group { parts.append(part) }
+            return parts.sorted { $0.0 < $1.0 }.flatMap(\.1)
+        }
+    }
+
+    func prepareLine(number: Int, text: String) -> PreparedLine {
+        let decoder = JSONDecoder()
+        let line: ImportLine
+        do {
+            line = try decoder.decode(ImportLine.self, from: Data(text.utf8))
+        } catch let error as DecodingError {
+            return PreparedLine(number: number, rejection: Self.describe(error))
+        } catch {
+            return PreparedLine(number: number, rejection: "the line is not valid JSON")
+        }
+        guard !line.identifiers.isEmpty else {
+            return PreparedLine(number: number, rejection: "a customer needs at least one identifier")
+        }
+        var items: [NewCustomer.Item] = []
+        items.reserveCapacity(line.identifiers.count)
+        for (index, item) in line.identifiers.enumerated() {
+            do {
+                let identifier = try normalizer.normalize(RawIdentifier(kind: item.kind, namespace: item.namespace, value: item.value))
+                items.append(.init(identifier: identifier, assurance: item.assurance ?? defaultAssurance))
+            } catch {
+                return PreparedLine(number: number, rejection: "identifiers[\(index)]: \(error.description)")
+            }
+        }
+        let profile: Profile
+        do {
+            profile = try (line.profile ?? Profile()).normalized()
+        } catch {
+            return PreparedLine(number: number, rejection: error.description)
+        }
+        return PreparedLine(number: number, customer: NewCustomer(identifiers: items, profile: profile))
+    }
+
+    private static func describe(_ error: DecodingError) -> String {
+        func path(_ keys: [any CodingKey]) -> String {
+            keys.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+        }
+        switch error {
+        case let .keyNotFound(key, context): return "missing \(path(context.codingPath + [key]))"
+        case let .typeMismatch(_, context), let .valueNotFound(_, context): return "wrong type at \(path(context.codingPath))"
+        case let .dataCorrupted(context):
+            return context.codingPath.isEmpty ? "the line is not valid JSON" : "invalid value at \(path(context.codingPath)): \(context.debugDescription)"
+        @unknown default: return "the line could not be decoded"
+        }
+    }
+
+    private static func rejectLine(_ number: Int, reason: String) -> String {
+        let encoded = (try? JSONEncoder().encode(["line": "\(number)", "reason": reason])).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        return encoded + "\n"
+    }
+
+    private static func seconds(since start: ContinuousClock.Instant) -> Double {
+        let elapsed = ContinuousClock.now - start
+        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    }
+}
+
+/// Why an import could not run at all.
+public enum ImportError: Error, Sendable, CustomStringConvertible {
+    case cannotRead(String)
+    case cannotWrite(String)
+
+    public var description: String {
+        switch self {
+        case let .cannotRead(path): "cannot read the import file \(path)"
+        case let .cannotWrite(path): "cannot write the rejects file \(path)"
+        }
+    }
+}

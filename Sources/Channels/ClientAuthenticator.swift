@@ -1,0 +1,63 @@
+import Crypto
+public import NIOPosix
+import Synchronization
+
+/// Authenticates channels at the token endpoint with their client secret.
+///
+/// scrypt makes a wrong guess expensive, and so it makes a right one expensive too; a channel
+/// that asks for a token many times a second would spend its CPU on it. After one successful
+/// scrypt verification the authenticator remembers a keyed hash of that secret (HMAC-SHA-256
+/// under a key drawn at start-up, never persisted), and later requests compare against it in
+/// constant time. A wrong secret never enters the cache and always pays for scrypt. scrypt runs
+/// on a thread pool, never on the event loop.
+public struct ClientAuthenticator: Sendable {
+    private let channels: [String: Channel]
+    private let verified = VerifiedSecrets()
+    private let cacheKey = SymmetricKey(size: .bits256)
+    private let threadPool: NIOThreadPool
+
+    public init(channels: [Channel], threadPool: NIOThreadPool = .singleton) {
+        self.channels = Dictionary(channels.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        self.threadPool = threadPool
+    }
+
+    /// The channel registered as `clientID`, without authenticating it.
+    public func channel(_ clientID: String) -> Channel? {
+        channels[clientID]
+    }
+
+    /// The channel, when `secret` is its secret.
+    /// - Throws: `ClientAuthenticationError` when the client is unknown, public, or the secret is wrong.
+    public func authenticate(clientID: String, secret: String) async throws(ClientAuthenticationError) -> Channel {
+        guard let channel = channels[clientID] else { throw .unknownClient }
+        guard case let .confidential(hash) = channel.clientType else { throw .publicClientWithSecret }
+        let presented = Array(HMAC<SHA256>.authenticationCode(for: Array(secret.utf8), using: cacheKey))
+        let remembered = verified.mutex.withLock { $0[clientID] }
+        if let remembered, ConstantTime.equals(remembered, presented) {
+            return channel
+        }
+        let matches: Bool
+        do {
+            matches = try await threadPool.runIfActive { hash.verify(secret) }
+        } catch {
+            throw .unavailable
+        }
+        guard matches else { throw .wrongSecret }
+        verified.mutex.withLock { $0[clientID] = presented }
+        return channel
+    }
+}
+
+/// Why a client could not be authenticated. All of them answer `invalid_client`; the cases exist
+/// for logs and tests.
+public enum ClientAuthenticationError: Error, Sendable, Equatable {
+    case unknownClient
+    case wrongSecret
+    case publicClientWithSecret
+    case unavailable
+}
+
+/// Keyed hashes of secrets that passed scrypt, by client id.
+private final class VerifiedSecrets: Sendable {
+    let mutex = Mutex<[String: [UInt8]]>([:])
+}

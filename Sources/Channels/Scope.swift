@@ -1,0 +1,12 @@
+/// The scopes of the Solmu API. Channels are granted a subset in policy.
+public enum SolmuScope {
+    /// Resolve an identifier to a customer.
+    public static let resolve = "identity:resolve"
+    /// Create customers, link and unlink identifiers.
+    public static let link = "identity:link"
+    /// Read a customer with their links, and the link log.
+    public static let read = "identity:read"
+
+    /// Every scope a channel may be granted today.
+    public static let all: Set<String> = [resolve, link, read]
+}

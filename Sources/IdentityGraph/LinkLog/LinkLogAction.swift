@@ -1,0 +1,11 @@
+/// What a link-log entry records.
+public enum LinkLogAction: String, Sendable, Codable, CaseIterable {
+    /// A customer came into being (its identifiers follow as `linked` entries).
+    case customerCreated = "customer_created"
+    /// An identifier was linked to a customer.
+    case linked
+    /// An existing link was confirmed at a higher assurance.
+    case assuranceRaised = "assurance_raised"
+    /// An identifier was unlinked from a customer.
+    case unlinked
+}

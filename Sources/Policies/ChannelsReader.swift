@@ -1,0 +1,138 @@
+import Channels
+import Identifiers
+import IdentityGraph
+
+/// Reads `channels.yaml`: the OAuth clients and what each may do.
+enum ChannelsReader {
+    static func read(_ root: PolicyNode) throws(PolicyError) -> [Channel] {
+        let fields = try root.fields(["channels"])
+        var channels: [Channel] = []
+        for (id, node) in try fields.required("channels").mapping() {
+            channels.append(try channel(id: id, node))
+        }
+        guard !channels.isEmpty else { throw root.error("defines no channels") }
+        return channels
+    }
+
+    private static func channel(id: String, _ node: PolicyNode) throws(PolicyError) -> Channel {
+        guard (1...64).contains(id.utf8.count), id.utf8.allSatisfy({
+            ($0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z")) || ($0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9")) || $0 == UInt8(ascii: "-")
+        }) else {
+            throw node.error("a client id must be 1 to 64 characters of a-z, 0-9 and '-'")
+        }
+        let fields = try node.fields([
+            "name", "type", "secret_hash", "grant_types", "scopes", "link", "see", "redirect_uris", "access_token_lifetime",
+        ])
+        let typeNode = try fields.required("type")
+        let clientType: Channel.ClientType
+        switch try typeNode.string() {
+        case "confidential":
+            let hashNode = try fields.required("secret_hash")
+            do {
+                clientType = .confidential(try SecretHash(phc: try hashNode.string()))
+            } catch let error as SecretHashError {
+                throw hashNode.error(error.reason)
+            } catch let error as PolicyError {
+                throw error
+            } catch {
+                throw hashNode.error("is not a valid scrypt hash")
+            }
+        case "public":
+            if let hashNode = fields["secret_hash"] { throw hashNode.error("a public channel has no secret") }
+            clientType = .public
+        default:
+            throw typeNode.error("must be confidential or public")
+        }
+
+        var grantTypes = Set<GrantType>()
+        for element in try fields.required("grant_types").sequence() {
+            guard let grant = GrantType(rawValue: try element.string()) else {
+                throw element.error("unknown grant type; expected one of \(GrantType.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            grantTypes.insert(grant)
+        }
+        if grantTypes.contains(.clientCredentials), case .public = clientType {
+            throw node.error("a public channel cannot use client_credentials")
+        }
+
+        var scopes = Set<String>()
+        for element in try fields.required("scopes").sequence() {
+            let scope = try element.string()
+            guard SolmuScope.all.contains(scope) else {
+                throw element.error("unknown scope; expected one of \(SolmuScope.all.sorted().joined(separator: ", "))")
+            }
+            scopes.insert(scope)
+        }
+
+        var linkAssurance: [IdentifierKind: Assurance] = [:]
+        if let linkNode = fields["link"] {
+            for (kindName, value) in try linkNode.mapping(allowed: Set(IdentifierKind.allCases.map(\.rawValue))) {
+                guard let assurance = Assurance(rawValue: try value.string()) else {
+                    throw value.error("must be the highest assurance the channel may claim: inferred, asserted or verified")
+                }
+                linkAssurance[IdentifierKind(rawValue: kindName)!] = assurance
+            }
+        }
+
+        var visible = Set<IdentifierKind>()
+        for element in try fields["see"]?.sequence() ?? [] {
+            guard let kind = IdentifierKind(rawValue: try element.string()) else {
+                throw element.error("unknown identifier kind; expected one of \(IdentifierKind.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            visible.insert(kind)
+        }
+
+        var redirectURIs: [String] = []
+        for element in try fields["redirect_uris"]?.sequence() ?? [] {
+            let uri = try element.string()
+            guard let components = URLComponentsLite(uri), components.fragmentFree,
+                  components.scheme == "https" || (components.scheme == "http" && components.isLoopback) || components.isPrivateUse
+            else {
+                throw element.error("must be an absolute https URI without a fragment (http only for loopback, or a private-use scheme)")
+            }
+            redirectURIs.append(uri)
+        }
+
+        let lifetime = try fields["access_token_lifetime"]?.int(in: 60...86_400) ?? 900
+        return Channel(
+            id: id, name: try fields["name"]?.string() ?? id, clientType: clientType, grantTypes: grantTypes, scopes: scopes,
+            linkAssurance: linkAssurance, visibleKinds: visible, redirectURIs: redirectURIs,
+            accessTokenLifetime: .seconds(lifetime)
+        )
+    }
+}
+
+/// The parts of a redirect URI that policy checks, without Foundation's lenient URL parsing.
+struct URLComponentsLite {
+    let scheme: String
+    let host: String
+    let fragmentFree: Bool
+
+    init?(_ uri: String) {
+        guard let colon = uri.firstIndex(of: ":") else { return nil }
+        let scheme = uri[..<colon].lowercased()
+        guard !scheme.isEmpty, scheme.first!.isLetter,
+              scheme.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "+" || $0 == "-" || $0 == "." })
+        else { return nil }
+        self.scheme = scheme
+        self.fragmentFree = !uri.contains("#")
+        let rest = uri[uri.index(after: colon)...]
+        if rest.hasPrefix("//") {
+            let authority = rest.dropFirst(2).prefix { $0 != "/" && $0 != "?" }
+            let hostPort = authority.split(separator: "@").last ?? ""
+            if hostPort.hasPrefix("[") {
+                self.host = String(hostPort.prefix { $0 != "]" }.dropFirst())
+            } else {
+                self.host = String(hostPort.split(separator: ":").first ?? "")
+            }
+            if host.isEmpty, scheme == "http" || scheme == "https" { return nil }
+        } else {
+            self.host = ""
+        }
+    }
+
+    var isLoopback: Bool { host == "127.0.0.1" || host == "::1" || host == "localhost" }
+
+    /// RFC 8252 §7.1: a reverse-domain private-use scheme such as `com.example.app`.
+    var isPrivateUse: Bool { scheme.contains(".") }
+}

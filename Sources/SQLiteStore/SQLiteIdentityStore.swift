@@ -1,0 +1,388 @@
+public import IdentityGraph
+public import Identifiers
+import Foundation
+import GRDB
+
+/// The embedded identity store: SQLite through GRDB, in WAL mode, so that reads never wait for
+/// the writer.
+public final class SQLiteIdentityStore: IdentityStore {
+    private let pool: DatabasePool
+    private let rules: GraphRules
+    private let hasher: IdentifierHasher
+
+    /// Opens (creating if needed) the database at `path` and migrates it.
+    /// - Throws: `SQLiteStoreError` when the file cannot be opened or its schema is newer than
+    ///   this build knows.
+    public init(path: String, rules: GraphRules, hasher: IdentifierHasher, readers: Int = 8) throws {
+        var configuration = Configuration()
+        configuration.maximumReaderCount = readers
+        configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in
+            // WAL with synchronous=NORMAL is durable across application crashes; a power loss may
+            // lose the last transactions but never corrupts the database.
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        do {
+            let directory = (path as NSString).deletingLastPathComponent
+            if !directory.isEmpty {
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            }
+            pool = try DatabasePool(path: path, configuration: configuration)
+            let migrator = SQLiteSchema.migrator
+            let superseded = try pool.read { db in try migrator.hasBeenSuperseded(db) }
+            if superseded {
+                throw SQLiteStoreError.schemaTooNew
+            }
+            try migrator.migrate(pool)
+        } catch let error as SQLiteStoreError {
+            throw error
+        } catch {
+            throw SQLiteStoreError.cannotOpen(String(describing: error))
+        }
+        self.rules = rules
+        self.hasher = hasher
+    }
+
+    // MARK: - Changes
+
+    public func createCustomer(_ new: NewCustomer, context: ChangeContext) async throws -> Customer {
+        let identifiers = new.identifiers.map(\.identifier)
+        try rules.checkNewCustomer(identifiers)
+        let profileJSON = try Self.encode(new.profile)
+        let outcome = try await write { db in
+            try self.insertCustomer(new, profileJSON: profileJSON, context: context, db: db)
+        }
+        return try outcome.get()
+    }
+
+    public func importCustomers(_ batch: [NewCustomer], context: ChangeContext) async throws -> [Result<CustomerID, IdentityGraphError>] {
+        var checked: [(NewCustomer, String?)?] = []
+        var results: [Result<CustomerID, IdentityGraphError>] = []
+        checked.reserveCapacity(batch.count)
+        results.reserveCapacity(batch.count)
+        for new in batch {
+            do {
+                try rules.checkNewCustomer(new.identifiers.map(\.identifier))
+                checked.append((new, try Self.encode(new.profile)))
+                results.append(.success(new.id))
+            } catch let error as IdentityGraphError {
+                checked.append(nil)
+                results.append(.failure(error))
+            }
+        }
+        let accepted = checked
+        let stored = try await write { db -> [Result<CustomerID, IdentityGraphError>?] in
+            var stored: [Result<CustomerID, IdentityGraphError>?] = []
+            stored.reserveCapacity(accepted.count)
+            for item in accepted {
+                guard let (new, profileJSON) = item else {
+                    stored.append(nil)
+                    continue
+                }
+                // A savepoint per customer: a refused one rolls back alone.
+                var result: Result<Customer, IdentityGraphError> = .failure(.storage("not run"))
+                try db.inSavepoint {
+                    result = try self.insertCustomer(new, profileJSON: profileJSON, context: context, db: db, returnLinks: false)
+                    return result.isSuccess ? .commit : .rollback
+                }
+                stored.append(result.map(\.id))
+            }
+            return stored
+        }
+        for (index, result) in stored.enumerated() {
+            if let result { results[index] = result }
+        }
+        return results
+    }
+
+    public func link(_ identifier: Identifier, to customer: CustomerID, assurance: Assurance, context: ChangeContext) async throws -> LinkOutcome {
+        let outcome = try await write { db -> Result<LinkOutcome, IdentityGraphError> in
+            guard try self.customerExists(customer, db: db) else {
+                return .failure(.customerNotFound(customer))
+            }
+            let existing = try self.existingLink(identifier, db: db)
+            let customerIdentifiers = try self.identifiers(of: customer, db: db)
+            let decision: LinkDecision
+            do {
+                decision = try LinkDecision.decide(
+                    linking: identifier, to: customer, at: assurance, existing: existing,
+                    customerIdentifiers: customerIdentifiers, rules: self.rules
+                )
+            } catch let error as IdentityGraphError {
+                if case let .conflict(kind, _, owner, _) = error {
+                    try self.recordDuplicateCandidate(owner, customer, kind: kind, time: context.time, db: db)
+                }
+                return .failure(error)
+            }
+            switch decision {
+            case .insert:
+                let link = Link(identifier: identifier, customerID: customer, provenance: Provenance(channel: context.actor, assurance: assurance, linkedAt: context.time))
+                try self.insertLink(link, db: db)
+                try self.append(self.hasher.record(.linked, identifier: identifier, customer: customer, assurance: assurance, context: context), db: db)
+                return .success(.linked(link))
+            case .raise:
+                let link = Link(identifier: identifier, customerID: customer, provenance: Provenance(channel: context.actor, assurance: assurance, linkedAt: context.time))
+                try db.cachedStatement(sql: "UPDATE links SET assurance = ?, channel = ?, linked_at = ? WHERE kind = ? AND namespace = ? AND value = ?")
+                    .execute(arguments: [assurance.rawValue, context.actor, Self.millis(context.time), identifier.kind.rawValue, identifier.namespace ?? "", identifier.value])
+                try self.append(self.hasher.record(.assuranceRaised, identifier: identifier, customer: customer, assurance: assurance, context: context), db: db)
+                return .success(.assuranceRaised(link))
+            case let .keep(link):
+                return .success(.unchanged(link))
+            }
+        }
+        return try outcome.get()
+    }
+
+    public func unlink(_ identifier: Identifier, from customer: CustomerID?, context: ChangeContext) async throws -> Link {
+        let outcome = try await write { db -> Result<Link, IdentityGraphError> in
+            guard let existing = try self.existingLink(identifier, db: db),
+                  customer == nil || existing.customerID == customer
+            else {
+                return .failure(.linkNotFound(kind: identifier.kind, namespace: identifier.namespace))
+            }
+            try db.cachedStatement(sql: "DELETE FROM links WHERE kind = ? AND namespace = ? AND value = ?")
+                .execute(arguments: [identifier.kind.rawValue, identifier.namespace ?? "", identifier.value])
+            try self.append(self.hasher.record(.unlinked, identifier: identifier, customer: existing.customerID, assurance: nil, context: context), db: db)
+            return .success(existing)
+        }
+        return try outcome.get()
+    }
+
+    // MARK: - Reads
+
+    public func resolve(_ identifier: Identifier) async throws -> ResolvedCustomer? {
+        try await read { db in try self.resolve(identifier, db: db) }
+    }
+
+    public func resolve(batch identifiers: [Identifier]) async throws -> [Identifier: ResolvedCustomer] {
+        try await read { db in
+            var result: [Identifier: ResolvedCustomer] = [:]
+            for identifier in identifiers where result[identifier] == nil {
+                if let resolved = try self.resolve(identifier, db: db) {
+                    result[identifier] = resolved
+                }
+            }
+            return result
+        }
+    }
+
+    public func customer(_ id: CustomerID) async throws -> Customer? {
+        try await read { db in
+            guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT created_at, profile FROM customers WHERE id = ?"), arguments: [id.rawValue]) else {
+                return nil
+            }
+            let links = try Row.fetchAll(db.cachedStatement(sql: "SELECT \(Self.linkColumns) FROM links WHERE customer_id = ? ORDER BY linked_at, kind, namespace, value"), arguments: [id.rawValue])
+                .map(Self.link(from:))
+            return Customer(id: id, createdAt: Self.date(row["created_at"]), profile: try Self.decodeProfile(row["profile"]), links: links)
+        }
+    }
+
+    public func linkLog(customer: CustomerID?, after: Int64?, limit: Int) async throws -> [LinkLogEntry] {
+        try await read { db in
+            let rows: [Row]
+            if let customer {
+                rows = try Row.fetchAll(
+                    db.cachedStatement(sql: "SELECT * FROM link_log WHERE customer_id = ? AND sequence > ? ORDER BY sequence LIMIT ?"),
+                    arguments: [customer.rawValue, after ?? 0, limit]
+                )
+            } else {
+                rows = try Row.fetchAll(
+                    db.cachedStatement(sql: "SELECT * FROM link_log WHERE sequence > ? ORDER BY sequence LIMIT ?"),
+                    arguments: [after ?? 0, limit]
+                )
+            }
+            return try rows.map(Self.logEntry(from:))
+        }
+    }
+
+    public func duplicateCandidates(limit: Int) async throws -> [DuplicateCandidate] {
+        try await read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM duplicate_candidates ORDER BY last_seen DESC, first_id, second_id LIMIT ?", arguments: [limit]).map { row in
+                DuplicateCandidate(
+                    first: try Self.customerID(row["first_id"]), second: try Self.customerID(row["second_id"]),
+                    kind: try Self.kind(row["kind"]), firstSeen: Self.date(row["first_seen"]), lastSeen: Self.date(row["last_seen"]),
+                    occurrences: row["occurrences"]
+                )
+            }
+        }
+    }
+
+    public func ping() async throws {
+        _ = try await read { db in try Int.fetchOne(db, sql: "SELECT 1") }
+    }
+
+    public func statistics() async throws -> StoreStatistics {
+        try await read { db in
+            StoreStatistics(
+                customers: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM customers") ?? 0,
+                links: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM links") ?? 0,
+                logEntries: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM link_log") ?? 0
+            )
+        }
+    }
+
+    // MARK: - Transactions
+
+    private func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        do {
+            return try await pool.write(body)
+        } catch let error as IdentityGraphError {
+            throw error
+        } catch {
+            throw IdentityGraphError.storage(String(describing: error))
+        }
+    }
+
+    private func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        do {
+            return try await pool.read(body)
+        } catch let error as IdentityGraphError {
+            throw error
+        } catch {
+            throw IdentityGraphError.storage(String(describing: error))
+        }
+    }
+
+    // MARK: - Statements
+
+    private static let linkColumns = "kind, namespace, value, customer_id, channel, assurance, linked_at"
+
+    private func insertCustomer(
+        _ new: NewCustomer, profileJSON: String?, context: ChangeContext, db: Database, returnLinks: Bool = true
+    ) throws -> Result<Customer, IdentityGraphError> {
+        for item in new.identifiers {
+            if let existing = try existingLink(item.identifier, db: db) {
+                return .failure(.conflict(kind: item.identifier.kind, namespace: item.identifier.namespace, owner: existing.customerID, requested: nil))
+            }
+        }
+        try db.cachedStatement(sql: "INSERT INTO customers (id, created_at, profile) VALUES (?, ?, ?)")
+            .execute(arguments: [new.id.rawValue, Self.millis(context.time), profileJSON])
+        try append(LinkLogRecord(time: context.time, actor: context.actor, action: .customerCreated, customerID: new.id, reason: context.reason), db: db)
+        var links: [Link] = []
+        links.reserveCapacity(returnLinks ? new.identifiers.count : 0)
+        for item in new.identifiers {
+            let link = Link(identifier: item.identifier, customerID: new.id, provenance: Provenance(channel: context.actor, assurance: item.assurance, linkedAt: context.time))
+            try insertLink(link, db: db)
+            try append(hasher.record(.linked, identifier: item.identifier, customer: new.id, assurance: item.assurance, context: context), db: db)
+            if returnLinks { links.append(link) }
+        }
+        return .success(Customer(id: new.id, createdAt: context.time, profile: new.profile, links: links))
+    }
+
+    private func insertLink(_ link: Link, db: Database) throws {
+        try db.cachedStatement(sql: "INSERT INTO links (\(Self.linkColumns)) VALUES (?, ?, ?, ?, ?, ?, ?)").execute(arguments: [
+            link.identifier.kind.rawValue, link.identifier.namespace ?? "", link.identifier.value, link.customerID.rawValue,
+            link.provenance.channel, link.provenance.assurance.rawValue, Self.millis(link.provenance.linkedAt),
+        ])
+    }
+
+    private func append(_ record: LinkLogRecord, db: Database) throws {
+        try db.cachedStatement(sql: """
+            INSERT INTO link_log (time, actor, action, customer_id, kind, namespace, value_hash, assurance, reason)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [
+            Self.millis(record.time), record.actor, record.action.rawValue, record.customerID.rawValue,
+            record.identifierKind?.rawValue, record.namespace, record.valueHash, record.assurance?.rawValue, record.reason,
+        ])
+    }
+
+    private func recordDuplicateCandidate(_ a: CustomerID, _ b: CustomerID, kind: IdentifierKind, time: Date, db: Database) throws {
+        let (first, second) = a < b ? (a, b) : (b, a)
+        try db.cachedStatement(sql: """
+            INSERT INTO duplicate_candidates (first_id, second_id, kind, first_seen, last_seen, occurrences)
+            VALUES (?, ?, ?, ?, ?, 1)
+            ON CONFLICT (first_id, second_id) DO UPDATE SET last_seen = excluded.last_seen, occurrences = occurrences + 1
+            """).execute(arguments: [first.rawValue, second.rawValue, kind.rawValue, Self.millis(time), Self.millis(time)])
+    }
+
+    private func customerExists(_ id: CustomerID, db: Database) throws -> Bool {
+        try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM customers WHERE id = ?"), arguments: [id.rawValue]) ?? false
+    }
+
+    private func existingLink(_ identifier: Identifier, db: Database) throws -> Link? {
+        try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT \(Self.linkColumns) FROM links WHERE kind = ? AND namespace = ? AND value = ?"),
+            arguments: [identifier.kind.rawValue, identifier.namespace ?? "", identifier.value]
+        ).map(Self.link(from:))
+    }
+
+    private func identifiers(of customer: CustomerID, db: Database) throws -> [Identifier] {
+        try Row.fetchAll(db.cachedStatement(sql: "SELECT \(Self.linkColumns) FROM links WHERE customer_id = ?"), arguments: [customer.rawValue])
+            .map { try Self.link(from: $0).identifier }
+    }
+
+    private func resolve(_ identifier: Identifier, db: Database) throws -> ResolvedCustomer? {
+        let rows = try Row.fetchAll(
+            db.cachedStatement(sql: """
+                SELECT l.kind, l.namespace, l.value, l.customer_id, l.channel, l.assurance, l.linked_at
+                FROM links AS owner JOIN links AS l ON l.customer_id = owner.customer_id
+                WHERE owner.kind = ? AND owner.namespace = ? AND owner.value = ?
+                """),
+            arguments: [identifier.kind.rawValue, identifier.namespace ?? "", identifier.value]
+        )
+        guard let first = rows.first else { return nil }
+        return ResolvedCustomer(customerID: try Self.customerID(first["customer_id"]), links: try rows.map(Self.link(from:)))
+    }
+
+    // MARK: - Row mapping
+
+    private static func link(from row: Row) throws -> Link {
+        let kind = try kind(row["kind"])
+        let namespace: String = row["namespace"]
+        let assuranceName: String = row["assurance"]
+        guard let assurance = Assurance(rawValue: assuranceName) else {
+            throw IdentityGraphError.storage("unknown assurance in links")
+        }
+        return Link(
+            identifier: Identifier(trustedKind: kind, namespace: namespace.isEmpty ? nil : namespace, value: row["value"]),
+            customerID: try customerID(row["customer_id"]),
+            provenance: Provenance(channel: row["channel"], assurance: assurance, linkedAt: date(row["linked_at"]))
+        )
+    }
+
+    private static func logEntry(from row: Row) throws -> LinkLogEntry {
+        let actionName: String = row["action"]
+        guard let action = LinkLogAction(rawValue: actionName) else {
+            throw IdentityGraphError.storage("unknown action in link_log")
+        }
+        let kindName: String? = row["kind"]
+        let assuranceName: String? = row["assurance"]
+        return LinkLogEntry(sequence: row["sequence"], record: LinkLogRecord(
+            time: date(row["time"]), actor: row["actor"], action: action, customerID: try customerID(row["customer_id"]),
+            identifierKind: try kindName.map(kind), namespace: row["namespace"], valueHash: row["value_hash"],
+            assurance: assuranceName.flatMap(Assurance.init(rawValue:)), reason: row["reason"]
+        ))
+    }
+
+    private static func kind(_ name: String) throws -> IdentifierKind {
+        guard let kind = IdentifierKind(rawValue: name) else { throw IdentityGraphError.storage("unknown identifier kind in store") }
+        return kind
+    }
+
+    private static func customerID(_ raw: String) throws -> CustomerID {
+        guard let id = CustomerID(rawValue: raw) else { throw IdentityGraphError.storage("malformed customer id in store") }
+        return id
+    }
+
+    static func millis(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }
+    static func date(_ millis: Int64) -> Date { Date(timeIntervalSince1970: Double(millis) / 1000) }
+
+    private static func encode(_ profile: Profile) throws -> String? {
+        guard !profile.isEmpty else { return nil }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return String(decoding: try encoder.encode(profile), as: UTF8.self)
+    }
+
+    private static func decodeProfile(_ json: String?) throws -> Profile {
+        guard let json else { return Profile() }
+        return try JSONDecoder().decode(Profile.self, from: Data(json.utf8))
+    }
+}
+
+extension Result {
+    fileprivate var isSuccess: Bool {
+        if case .success = self { return true }
+        return false
+    }
+}

@@ -1,0 +1,144 @@
+import Channels
+import Foundation
+import Hummingbird
+import Logging
+import Tokens
+import HTTPTypes
+import CoreMetrics
+import NIOCore
+import NIOFoundationEssentialsCompat
+import IdentityGraph
+import Identifiers
+
+/// `POST /oauth/token` (RFC 6749 §3.2). Today: the `client_credentials` grant, with
+/// `client_secret_basic` or `client_secret_post`.
+struct TokenEndpoint: Sendable {
+    let services: SolmuServices
+
+    func register(on router: Router<SolmuRequestContext>) {
+        router.post("/oauth/token") { request, context in
+            try await handle(request, context: context)
+        }
+    }
+
+    private func handle(_ request: Request, context: SolmuRequestContext) async throws -> Response {
+        var request = request
+        guard let contentType = request.headers[.contentType], let mediaType = MediaType(from: contentType),
+              mediaType.isType(.applicationUrlEncoded)
+        else {
+            throw OAuthError.invalidRequest("the body must be application/x-www-form-urlencoded")
+        }
+        let body: ByteBuffer
+        do {
+            body = try await request.collectBody(upTo: 64 * 1024)
+        } catch {
+            throw OAuthError.invalidRequest("the body is larger than 64 KiB")
+        }
+        let form = try FormParameters(String(buffer: body))
+        let channel = try await authenticateClient(request, form: form)
+
+        guard let grant = form["grant_type"] else {
+            throw OAuthError.invalidRequest("grant_type is required")
+        }
+        switch GrantType(rawValue: grant) {
+        case .clientCredentials:
+            return try await clientCredentials(channel: channel, form: form)
+        case .some:
+            throw OAuthError.unsupportedGrantType("this grant type is not available at this server yet")
+        case .none:
+            throw OAuthError.unsupportedGrantType("unknown grant_type")
+        }
+    }
+
+    /// RFC 6749 §4.4.
+    private func clientCredentials(channel: Channels.Channel, form: FormParameters) async throws -> Response {
+        guard channel.grantTypes.contains(.clientCredentials) else {
+            throw OAuthError.unauthorizedClient("the channel may not use client_credentials")
+        }
+        let scopes = try grantedScopes(requested: form["scope"], allowed: channel.scopes)
+        let issued = try await services.signer.issueAccessToken(
+            subject: channel.id, audience: [services.apiAudience], clientID: channel.id,
+            scope: scopes, lifetime: channel.accessTokenLifetime
+        )
+        services.metrics.tokensIssued.increment()
+        return try JSONCoding.response(
+            TokenResponse(accessToken: issued.token, tokenType: "Bearer", expiresIn: Int(channel.accessTokenLifetime.components.seconds), scope: scopes.joined(separator: " ")),
+            headers: [.cacheControl: "no-store", HTTPField.Name("Pragma")!: "no-cache"]
+        )
+    }
+
+    /// The requested scopes when all are allowed; all allowed scopes when none were requested.
+    private func grantedScopes(requested: String?, allowed: Set<String>) throws(OAuthError) -> [String] {
+        guard let requested else { return allowed.sorted() }
+        let scopes = Set(requested.split(separator: " ").map(String.init))
+        guard !scopes.isEmpty else { throw .invalidScope("scope is empty") }
+        let unknown = scopes.subtracting(allowed)
+        guard unknown.isEmpty else {
+            throw .invalidScope("the channel may not be granted: \(unknown.sorted().map(Self.safeScope).joined(separator: " "))")
+        }
+        return scopes.sorted()
+    }
+
+    private static func safeScope(_ scope: String) -> String {
+        scope.count <= 64 && scope.allSatisfy({ $0.isASCII && !$0.isWhitespace && $0 != "\"" && $0 != "\\" }) ? scope : "(unprintable)"
+    }
+
+    /// RFC 6749 §2.3.1: HTTP Basic with form-urlencoded id and secret, or both in the body;
+    /// never both methods at once.
+    private func authenticateClient(_ request: Request, form: FormParameters) async throws -> Channels.Channel {
+        let clientID: String
+        let secret: String
+        let usedBasic: Bool
+        if let authorization = request.headers[.authorization] {
+            guard form["client_secret"] == nil else {
+                throw OAuthError.invalidRequest("use one client authentication method, not both")
+            }
+            guard let (id, password) = Self.basicCredentials(authorization) else {
+                throw OAuthError.invalidClient(usedBasic: true)
+            }
+            if let bodyID = form["client_id"], bodyID != id {
+                throw OAuthError.invalidRequest("client_id in the body differs from the authenticated client")
+            }
+            (clientID, secret, usedBasic) = (id, password, true)
+        } else if let id = form["client_id"], let password = form["client_secret"] {
+            (clientID, secret, usedBasic) = (id, password, false)
+        } else {
+            throw OAuthError.invalidClient(usedBasic: false)
+        }
+        do {
+            return try await services.clients.authenticate(clientID: clientID, secret: secret)
+        } catch {
+            services.logger.notice("client authentication failed", metadata: ["reason": "\(error)"])
+            throw OAuthError.invalidClient(usedBasic: usedBasic)
+        }
+    }
+
+    /// Decodes `Basic base64(urlencode(id) ":" urlencode(secret))`.
+    static func basicCredentials(_ header: String) -> (String, String)? {
+        let parts = header.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "basic",
+              let data = Data(base64Encoded: String(parts[1]).trimmingCharacters(in: .whitespaces)),
+              let decoded = String(data: data, encoding: .utf8),
+              let colon = decoded.firstIndex(of: ":"),
+              let id = FormParameters.decode(decoded[..<colon]),
+              let secret = FormParameters.decode(decoded[decoded.index(after: colon)...]),
+              !id.isEmpty
+        else { return nil }
+        return (id, secret)
+    }
+}
+
+/// RFC 6749 §5.1.
+struct TokenResponse: Encodable {
+    var accessToken: String
+    var tokenType: String
+    var expiresIn: Int
+    var scope: String
+
+    enum CodingKeys: String, CodingKey {
+        case accessToken = "access_token"
+        case tokenType = "token_type"
+        case expiresIn = "expires_in"
+        case scope
+    }
+}

@@ -1,0 +1,87 @@
+public import Foundation
+
+/// The claims of a JWT access token (RFC 9068 §2.2).
+///
+/// JSON names: `iss`, `sub`, `aud`, `exp`, `iat`, `jti`, `scope`, `client_id`. Dates are NumericDate
+/// (seconds since the epoch; written as whole seconds). A single audience is written as a string,
+/// several as an array; both forms are read. `scope` is one space-separated string and is left out
+/// when empty.
+public struct AccessTokenClaims: Sendable, Codable, Equatable {
+    /// `iss`: the issuer identifier of this server.
+    public var issuer: String
+    /// `sub`: the customer (or, for client credentials, the client) the token is about.
+    public var subject: String
+    /// `aud`: the resource servers the token is for.
+    public var audience: [String]
+    /// `exp`: the end of validity.
+    public var expiresAt: Date
+    /// `iat`: the time of issue.
+    public var issuedAt: Date
+    /// `jti`: a unique id, 128 random bits in base64url.
+    public var tokenID: String
+    /// `scope`: the granted scopes.
+    public var scope: [String]
+    /// `client_id`: the OAuth client the token was issued to.
+    public var clientID: String
+
+    /// Creates claims.
+    public init(
+        issuer: String, subject: String, audience: [String], expiresAt: Date, issuedAt: Date,
+        tokenID: String, scope: [String], clientID: String
+    ) {
+        self.issuer = issuer
+        self.subject = subject
+        self.audience = audience
+        self.expiresAt = expiresAt
+        self.issuedAt = issuedAt
+        self.tokenID = tokenID
+        self.scope = scope
+        self.clientID = clientID
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case issuer = "iss"
+        case subject = "sub"
+        case audience = "aud"
+        case expiresAt = "exp"
+        case issuedAt = "iat"
+        case tokenID = "jti"
+        case scope
+        case clientID = "client_id"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        issuer = try container.decode(String.self, forKey: .issuer)
+        subject = try container.decode(String.self, forKey: .subject)
+        if let single = try? container.decode(String.self, forKey: .audience) {
+            audience = [single]
+        } else {
+            audience = try container.decode([String].self, forKey: .audience)
+        }
+        expiresAt = try NumericDate.decode(container, forKey: .expiresAt)
+        issuedAt = try NumericDate.decode(container, forKey: .issuedAt)
+        tokenID = try container.decode(String.self, forKey: .tokenID)
+        scope = try container.decodeIfPresent(String.self, forKey: .scope)?
+            .split(separator: " ", omittingEmptySubsequences: true).map(String.init) ?? []
+        clientID = try container.decode(String.self, forKey: .clientID)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(issuer, forKey: .issuer)
+        try container.encode(subject, forKey: .subject)
+        if audience.count == 1 {
+            try container.encode(audience[0], forKey: .audience)
+        } else {
+            try container.encode(audience, forKey: .audience)
+        }
+        try NumericDate.encode(expiresAt, to: &container, forKey: .expiresAt)
+        try NumericDate.encode(issuedAt, to: &container, forKey: .issuedAt)
+        try container.encode(tokenID, forKey: .tokenID)
+        if !scope.isEmpty {
+            try container.encode(scope.joined(separator: " "), forKey: .scope)
+        }
+        try container.encode(clientID, forKey: .clientID)
+    }
+}

@@ -1,0 +1,140 @@
+public import Foundation
+
+/// Verifies access tokens issued by this server (RFC 9068 §4, RFC 8725), for resource servers
+/// and the Solmu API.
+///
+/// Checks, in order: length ≤ 8 KiB (before anything else); three base64url parts; header `typ`
+/// `at+jwt` (or `application/at+jwt`, case-insensitive); no `jku`, `x5u`, `jwk`, `x5c`, `crit`;
+/// `alg` ES256 or EdDSA and equal to the algorithm of the key named by `kid`; `kid` one of ours;
+/// the signature; `iss`; `aud` contains the expected audience; `exp` not passed, `iat` and `nbf`
+/// (if present) not in the future, each with the leeway.
+///
+/// Verified tokens are cached by their exact text (bounded, oldest evicted first), so a client
+/// reusing its token costs a hash lookup instead of a signature check. A cached token is still
+/// checked against the current time and the expected audience on every call; a token that failed
+/// is never cached. No actor: the cache is a mutex-protected dictionary.
+public struct AccessTokenVerifier: Sendable {
+    /// What the cache remembers for a verified token.
+    struct Verified: Sendable {
+        var claims: AccessTokenClaims
+        var notBefore: Date?
+    }
+
+    let jws: JWSVerifier
+    /// The expected `iss`.
+    public let issuer: String
+    /// The audience that must appear in `aud`.
+    public let audience: String
+    /// The clock skew tolerated for `exp`, `nbf` and `iat`.
+    public let leeway: Duration
+    let leewaySeconds: TimeInterval
+    let now: @Sendable () -> Date
+    let cache: VerifiedTokenCache<Verified>
+
+    /// Creates a verifier.
+    /// - Parameters:
+    ///   - keys: The keys; every key in the manifest verifies, each only with its own algorithm.
+    ///   - issuer: The expected `iss`.
+    ///   - audience: The audience that must appear in `aud`.
+    ///   - leeway: Clock skew tolerated for `exp`, `nbf`, `iat`.
+    ///   - cacheCapacity: How many verified tokens to remember; 0 disables the cache.
+    ///   - now: The clock; injectable for tests.
+    public init(
+        keys: SigningKeySet,
+        issuer: String,
+        audience: String,
+        leeway: Duration = .seconds(30),
+        cacheCapacity: Int = 50_000,
+        now: @escaping @Sendable () -> Date = Date.init
+    ) {
+        self.jws = JWSVerifier(keys: keys)
+        self.issuer = issuer
+        self.audience = audience
+        self.leeway = leeway
+        let components = leeway.components
+        self.leewaySeconds = TimeInterval(components.seconds) + TimeInterval(components.attoseconds) / 1e18
+        self.now = now
+        self.cache = VerifiedTokenCache(capacity: cacheCapacity)
+    }
+
+    /// Verifies an access token.
+    /// - Parameter token: The compact JWS from the `Authorization: Bearer` header.
+    /// - Returns: Its claims.
+    /// - Throws: ``TokenError`` saying which check failed; the error never contains the token.
+    ///
+    /// The work is synchronous CPU work; `nonisolated(nonsending)` keeps it on the caller's
+    /// executor instead of hopping to the global one and back on every request.
+    nonisolated(nonsending) public func verify(_ token: String) async throws(TokenError) -> AccessTokenClaims {
+        try verifySync(token)
+    }
+
+    /// ``verify(_:)`` without the async signature, for callers already on a thread.
+    func verifySync(_ token: String) throws(TokenError) -> AccessTokenClaims {
+        guard token.utf8.count <= JWSVerifier.maximumTokenLength else {
+            throw TokenError(.tooLarge, reason: "token exceeds \(JWSVerifier.maximumTokenLength) bytes")
+        }
+        let now = now()
+        if let cached = cache.value(for: token) {
+            do {
+                try checkAudience(cached.claims)
+                try checkTimes(cached, now: now, checkIssuedAt: false)
+            } catch {
+                if error.code == .expired { cache.remove(token) }
+                throw error
+            }
+            return cached.claims
+        }
+
+        let (_, payload) = try jws.verify(token, type: "at+jwt")
+        let verified: Verified
+        do {
+            verified = try JSONDecoder().decode(Payload.self, from: Data(payload)).verified
+        } catch {
+            throw TokenError(.malformed, reason: "payload is not a JSON object with the RFC 9068 claims")
+        }
+        guard verified.claims.issuer == issuer else {
+            throw TokenError.wrongIssuer
+        }
+        try checkAudience(verified.claims)
+        try checkTimes(verified, now: now, checkIssuedAt: true)
+        cache.insert(verified, for: token)
+        return verified.claims
+    }
+
+    private func checkAudience(_ claims: AccessTokenClaims) throws(TokenError) {
+        guard claims.audience.contains(audience) else {
+            throw TokenError.wrongAudience
+        }
+    }
+
+    private func checkTimes(_ verified: Verified, now: Date, checkIssuedAt: Bool) throws(TokenError) {
+        let now = now.timeIntervalSince1970
+        guard now < verified.claims.expiresAt.timeIntervalSince1970 + leewaySeconds else {
+            throw TokenError.expired
+        }
+        if let notBefore = verified.notBefore, notBefore.timeIntervalSince1970 > now + leewaySeconds {
+            throw TokenError(.notYetValid, reason: "nbf is in the future")
+        }
+        if checkIssuedAt, verified.claims.issuedAt.timeIntervalSince1970 > now + leewaySeconds {
+            throw TokenError(.notYetValid, reason: "iat is in the future")
+        }
+    }
+
+    /// The payload: the claims plus `nbf`, read from one decoding pass.
+    private struct Payload: Decodable {
+        var verified: Verified
+
+        private enum CodingKeys: String, CodingKey {
+            case notBefore = "nbf"
+        }
+
+        init(from decoder: any Decoder) throws {
+            let claims = try AccessTokenClaims(from: decoder)
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            verified = Verified(claims: claims, notBefore: try NumericDate.decodeIfPresent(container, forKey: .notBefore))
+        }
+    }
+
+    /// The number of cached tokens (for tests and metrics).
+    var cachedTokenCount: Int { cache.count }
+}

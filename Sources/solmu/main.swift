@@ -1,0 +1,4 @@
+import ArgumentParser
+import SolmuCLI
+
+await SolmuCommand.main()

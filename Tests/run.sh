@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Runs every test of Solmu: the Swift test suites, then the checks against real third-party
+# implementations (libphonenumber through Python's phonenumbers). Exits non-zero on any failure
+# and ends with one line "N passed, N failed" over everything it ran.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+work=".build/test-run"
+mkdir -p "$work"
+venv=".build/venv"
+
+passed=0
+failed=0
+
+echo "== Swift tests"
+crosscheck="$work/phone-crosscheck.jsonl"
+rm -f "$crosscheck"
+SOLMU_PHONE_CROSSCHECK_OUT="$PWD/$crosscheck" swift test 2>&1 | tee "$work/swift-test.log"
+swift_status=${PIPESTATUS[0]}
+total=$(grep -Eo 'Test run with [0-9]+ tests?' "$work/swift-test.log" | grep -Eo '[0-9]+' | tail -1)
+swift_failed=$(grep -Ec '^✘ Test .* (failed|recorded)' "$work/swift-test.log" || true)
+swift_failed_tests=$(grep -E '^✘ Test .* failed after' "$work/swift-test.log" | wc -l)
+if [ -z "$total" ]; then
+  echo "the Swift test run did not finish (exit $swift_status)"
+  failed=$((failed + 1))
+else
+  passed=$((passed + total - swift_failed_tests))
+  failed=$((failed + swift_failed_tests))
+  if [ "$swift_status" -ne 0 ] && [ "$swift_failed_tests" -eq 0 ]; then failed=$((failed + 1)); fi
+fi
+
+echo "== Phone numbers against libphonenumber (Python phonenumbers)"
+if [ ! -x "$venv/bin/python" ]; then
+  python3 -m venv "$venv" && "$venv/bin/pip" install --quiet --disable-pip-version-check phonenumbers==9.0.43 \
+    || { echo "could not install phonenumbers"; failed=$((failed + 1)); }
+fi
+if [ -s "$crosscheck" ] && [ -x "$venv/bin/python" ]; then
+  "$venv/bin/python" Tests/interop/phone_crosscheck.py "$crosscheck" | tee "$work/phone.log"
+  line=$(tail -1 "$work/phone.log")
+  p=$(echo "$line" | grep -Eo '^[0-9]+ passed' | grep -Eo '[0-9]+' || echo 0)
+  f=$(echo "$line" | grep -Eo '[0-9]+ failed' | grep -Eo '[0-9]+' || echo 1)
+  passed=$((passed + p))
+  failed=$((failed + f))
+else
+  echo "the Swift tests wrote no cross-check file"
+  failed=$((failed + 1))
+fi
+
+echo
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -26,6 +26,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         // Identifiers: the five identifier kinds, their normalization and validation. Pure, no I/O.
@@ -58,6 +60,7 @@ let package = Package(
                 "Identifiers",
                 "IdentityGraph",
                 "Channels",
+                "Messaging",
                 .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: swiftSettings
@@ -72,12 +75,39 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // SQLiteStore: the embedded IdentityStore on GRDB.
+        // CustomerLogin: authorization requests, PKCE, one-time codes, sessions, codes, refresh
+        // families and the LoginStore protocol. No I/O.
+        .target(
+            name: "CustomerLogin",
+            dependencies: [
+                "Identifiers",
+                "IdentityGraph",
+                "Channels",
+                "Tokens",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Messaging: the outbox and its senders (file, webhook), delivered by a background service.
+        .target(
+            name: "Messaging",
+            dependencies: [
+                "CustomerLogin",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // SQLiteStore: the embedded IdentityStore and LoginStore on GRDB.
         .target(
             name: "SQLiteStore",
             dependencies: [
                 "Identifiers",
                 "IdentityGraph",
+                "CustomerLogin",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: swiftSettings
@@ -97,12 +127,14 @@ let package = Package(
                 "Channels",
                 "Policies",
                 "Tokens",
+                "CustomerLogin",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Mustache", package: "swift-mustache"),
             ],
-            resources: [.copy("Resources/openapi.yaml")],
+            resources: [.copy("Resources/openapi.yaml"), .copy("Templates")],
             swiftSettings: swiftSettings
         ),
         // SolmuCLI: the `solmu` commands (serve, import, channels).
@@ -117,6 +149,8 @@ let package = Package(
                 "SQLiteStore",
                 "BulkImport",
                 "SolmuHTTP",
+                "CustomerLogin",
+                "Messaging",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -139,18 +173,32 @@ let package = Package(
         .testTarget(name: "ChannelsTests", dependencies: ["Channels", "Identifiers", "IdentityGraph"], swiftSettings: swiftSettings),
         .testTarget(name: "PoliciesTests", dependencies: ["Policies", "Channels", "Identifiers", "IdentityGraph"], swiftSettings: swiftSettings),
         .testTarget(name: "TokensTests", dependencies: ["Tokens"], swiftSettings: swiftSettings),
+        .testTarget(name: "CustomerLoginTests", dependencies: ["CustomerLogin", "Channels", "Identifiers", "IdentityGraph"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "MessagingTests",
+            dependencies: [
+                "Messaging", "CustomerLogin", "SQLiteStore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "SQLiteStoreTests", dependencies: ["SQLiteStore", "IdentityGraph", "Identifiers"], swiftSettings: swiftSettings),
         // One conformance suite, run against every IdentityStore backend.
         .testTarget(
             name: "IdentityStoreConformanceTests",
-            dependencies: ["IdentityGraph", "Identifiers", "SQLiteStore"],
+            dependencies: ["IdentityGraph", "Identifiers", "CustomerLogin", "SQLiteStore"],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "BulkImportTests", dependencies: ["BulkImport", "IdentityGraph", "Identifiers", "SQLiteStore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "SolmuHTTPTests",
             dependencies: [
-                "SolmuHTTP", "SQLiteStore", "Policies", "Tokens", "Channels", "IdentityGraph", "Identifiers",
+                "SolmuHTTP", "SQLiteStore", "Policies", "Tokens", "Channels", "IdentityGraph", "Identifiers", "CustomerLogin", "Messaging",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings

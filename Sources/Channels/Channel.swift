@@ -27,6 +27,16 @@ public struct Channel: Sendable, Equatable, Identifiable {
     public var redirectURIs: [String]
     /// Lifetime of access tokens issued to the channel.
     public var accessTokenLifetime: Duration
+    /// Lifetime of a refresh-token family without `offline_access`; it also ends with the session.
+    public var refreshTokenLifetime: Duration = .seconds(8 * 3_600)
+    /// Lifetime of a refresh-token family granted with `offline_access`; it outlives the session.
+    public var offlineTokenLifetime: Duration = .seconds(30 * 86_400)
+    /// The algorithm of ID tokens for this channel: `ES256` (default) or `EdDSA`.
+    public var idTokenSigningAlgorithm = "ES256"
+    /// Where Solmu POSTs a logout token when a session that gave this channel tokens ends.
+    public var backchannelLogoutURI: String?
+    /// Registered `post_logout_redirect_uri` values, matched exactly.
+    public var postLogoutRedirectURIs: [String] = []
 
     public init(
         id: String, name: String, clientType: ClientType, grantTypes: Set<GrantType>, scopes: Set<String>,

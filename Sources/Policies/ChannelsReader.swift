@@ -22,6 +22,8 @@ enum ChannelsReader {
         }
         let fields = try node.fields([
             "name", "type", "secret_hash", "grant_types", "scopes", "link", "see", "redirect_uris", "access_token_lifetime",
+            "refresh_token_lifetime", "offline_token_lifetime", "id_token_signing_alg", "backchannel_logout_uri",
+            "post_logout_redirect_uris",
         ])
         let typeNode = try fields.required("type")
         let clientType: Channel.ClientType
@@ -82,23 +84,52 @@ enum ChannelsReader {
             visible.insert(kind)
         }
 
-        var redirectURIs: [String] = []
-        for element in try fields["redirect_uris"]?.sequence() ?? [] {
-            let uri = try element.string()
-            guard let components = URLComponentsLite(uri), components.fragmentFree,
-                  components.scheme == "https" || (components.scheme == "http" && components.isLoopback) || components.isPrivateUse
-            else {
-                throw element.error("must be an absolute https URI without a fragment (http only for loopback, or a private-use scheme)")
-            }
-            redirectURIs.append(uri)
+        let redirectURIs = try uris(fields["redirect_uris"], allowPrivateUse: true)
+        if grantTypes.contains(.authorizationCode), redirectURIs.isEmpty {
+            throw node.error("a channel with authorization_code needs at least one redirect_uris entry")
         }
 
         let lifetime = try fields["access_token_lifetime"]?.int(in: 60...86_400) ?? 900
-        return Channel(
+        var channel = Channel(
             id: id, name: try fields["name"]?.string() ?? id, clientType: clientType, grantTypes: grantTypes, scopes: scopes,
             linkAssurance: linkAssurance, visibleKinds: visible, redirectURIs: redirectURIs,
             accessTokenLifetime: .seconds(lifetime)
         )
+        if let value = fields["refresh_token_lifetime"] { channel.refreshTokenLifetime = .seconds(try value.int(in: 300...2_592_000)) }
+        if let value = fields["offline_token_lifetime"] { channel.offlineTokenLifetime = .seconds(try value.int(in: 3_600...31_536_000)) }
+        if let value = fields["id_token_signing_alg"] {
+            let algorithm = try value.string()
+            guard algorithm == "ES256" || algorithm == "EdDSA" else { throw value.error("must be ES256 or EdDSA") }
+            channel.idTokenSigningAlgorithm = algorithm
+        }
+        if let value = fields["backchannel_logout_uri"] {
+            channel.backchannelLogoutURI = try uri(value, allowPrivateUse: false)
+        }
+        channel.postLogoutRedirectURIs = try uris(fields["post_logout_redirect_uris"], allowPrivateUse: true)
+        return channel
+    }
+}
+
+extension ChannelsReader {
+    /// Absolute `https` URIs without fragments; `http` only on loopback; optionally private-use
+    /// schemes (RFC 8252) for native apps.
+    static func uris(_ node: PolicyNode?, allowPrivateUse: Bool) throws(PolicyError) -> [String] {
+        var result: [String] = []
+        for element in try node?.sequence() ?? [] {
+            result.append(try uri(element, allowPrivateUse: allowPrivateUse))
+        }
+        return result
+    }
+
+    static func uri(_ element: PolicyNode, allowPrivateUse: Bool) throws(PolicyError) -> String {
+        let uri = try element.string()
+        guard let components = URLComponentsLite(uri), components.fragmentFree,
+              components.scheme == "https" || (components.scheme == "http" && components.isLoopback)
+                || (allowPrivateUse && components.isPrivateUse)
+        else {
+            throw element.error("must be an absolute https URI without a fragment (http only for loopback\(allowPrivateUse ? ", or a private-use scheme" : ""))")
+        }
+        return uri
     }
 }
 

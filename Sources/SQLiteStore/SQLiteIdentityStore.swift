@@ -13,32 +13,13 @@ public final class SQLiteIdentityStore: IdentityStore {
     /// Opens (creating if needed) the database at `path` and migrates it.
     /// - Throws: `SQLiteStoreError` when the file cannot be opened or its schema is newer than
     ///   this build knows.
-    public init(path: String, rules: GraphRules, hasher: IdentifierHasher, readers: Int = 8) throws {
-        var configuration = Configuration()
-        configuration.maximumReaderCount = readers
-        configuration.busyMode = .timeout(10)
-        configuration.prepareDatabase { db in
-            // WAL with synchronous=NORMAL is durable across application crashes; a power loss may
-            // lose the last transactions but never corrupts the database.
-            try db.execute(sql: "PRAGMA synchronous = NORMAL")
-        }
-        do {
-            let directory = (path as NSString).deletingLastPathComponent
-            if !directory.isEmpty {
-                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            }
-            pool = try DatabasePool(path: path, configuration: configuration)
-            let migrator = SQLiteSchema.migrator
-            let superseded = try pool.read { db in try migrator.hasBeenSuperseded(db) }
-            if superseded {
-                throw SQLiteStoreError.schemaTooNew
-            }
-            try migrator.migrate(pool)
-        } catch let error as SQLiteStoreError {
-            throw error
-        } catch {
-            throw SQLiteStoreError.cannotOpen(String(describing: error))
-        }
+    public convenience init(path: String, rules: GraphRules, hasher: IdentifierHasher, readers: Int = 8) throws {
+        try self.init(database: SQLiteDatabase(path: path, readers: readers), rules: rules, hasher: hasher)
+    }
+
+    /// The identity store in an open database (shared with the other stores of the same file).
+    public init(database: SQLiteDatabase, rules: GraphRules, hasher: IdentifierHasher) {
+        self.pool = database.pool
         self.rules = rules
         self.hasher = hasher
     }

@@ -58,6 +58,121 @@ enum SQLiteSchema {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("2026-11-22-customer-login") { db in
+            // Secrets (codes, cookies, refresh tokens) are stored as digests only. Times are
+            // integer milliseconds since 1970, like the identity tables.
+            try db.execute(sql: """
+                -- An authorization request waiting for the customer to log in.
+                CREATE TABLE pending_authorizations (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    request TEXT NOT NULL,
+                    created_at INTEGER NOT NULL,
+                    expires_at INTEGER NOT NULL
+                ) WITHOUT ROWID;
+
+                -- namespace is '' for kinds without one, as in links.
+                CREATE TABLE one_time_code_challenges (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    kind TEXT NOT NULL,
+                    namespace TEXT NOT NULL,
+                    value TEXT NOT NULL,
+                    code_digest TEXT NOT NULL,
+                    pending_authorization_id TEXT NOT NULL,
+                    created_at INTEGER NOT NULL,
+                    expires_at INTEGER NOT NULL,
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    consumed INTEGER NOT NULL DEFAULT 0 CHECK (consumed IN (0, 1))
+                ) WITHOUT ROWID;
+
+                -- The UNIQUE constraint on cookie_digest is the index that finds a session by its cookie.
+                CREATE TABLE sessions (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    cookie_digest TEXT NOT NULL UNIQUE,
+                    customer_id TEXT NOT NULL,
+                    auth_time INTEGER NOT NULL,
+                    amr TEXT NOT NULL,
+                    acr TEXT NOT NULL,
+                    created_at INTEGER NOT NULL,
+                    last_seen_at INTEGER NOT NULL,
+                    ended_at INTEGER
+                ) WITHOUT ROWID;
+
+                -- The channels that received tokens in a session. A rowid table: the rowid keeps
+                -- the order of channels added in the same millisecond.
+                CREATE TABLE session_channels (
+                    session_id TEXT NOT NULL REFERENCES sessions(id),
+                    client_id TEXT NOT NULL,
+                    first_at INTEGER NOT NULL,
+                    PRIMARY KEY (session_id, client_id)
+                );
+
+                -- code_grant is JSON (request, authentication, session). The issued ids are JSON arrays,
+                -- recorded so that a replayed code can revoke what it issued.
+                CREATE TABLE authorization_codes (
+                    digest TEXT PRIMARY KEY NOT NULL,
+                    code_grant TEXT NOT NULL,
+                    created_at INTEGER NOT NULL,
+                    expires_at INTEGER NOT NULL,
+                    redeemed_at INTEGER,
+                    access_token_ids TEXT NOT NULL DEFAULT '[]',
+                    refresh_family_ids TEXT NOT NULL DEFAULT '[]'
+                ) WITHOUT ROWID;
+
+                CREATE TABLE refresh_families (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    client_id TEXT NOT NULL,
+                    scope TEXT NOT NULL,
+                    authentication TEXT NOT NULL,
+                    session_id TEXT,
+                    created_at INTEGER NOT NULL,
+                    expires_at INTEGER NOT NULL,
+                    revoked_at INTEGER
+                ) WITHOUT ROWID;
+                CREATE INDEX refresh_families_by_session ON refresh_families(session_id);
+
+                -- Every token a family ever had; only the one with rotated_at NULL is current.
+                CREATE TABLE refresh_tokens (
+                    digest TEXT PRIMARY KEY NOT NULL,
+                    family_id TEXT NOT NULL REFERENCES refresh_families(id),
+                    generation INTEGER NOT NULL,
+                    created_at INTEGER NOT NULL,
+                    rotated_at INTEGER
+                ) WITHOUT ROWID;
+                CREATE INDEX refresh_tokens_by_family ON refresh_tokens(family_id);
+
+                -- Checked on every request that carries an access token: one primary-key lookup.
+                CREATE TABLE revoked_access_tokens (
+                    jti TEXT PRIMARY KEY NOT NULL,
+                    expires_at INTEGER NOT NULL
+                ) WITHOUT ROWID;
+
+                CREATE TABLE passwords (
+                    customer_id TEXT PRIMARY KEY NOT NULL,
+                    hash TEXT NOT NULL,
+                    failures INTEGER NOT NULL DEFAULT 0,
+                    locked_until INTEGER
+                ) WITHOUT ROWID;
+
+                CREATE TABLE rate_limits (
+                    key TEXT PRIMARY KEY NOT NULL,
+                    window_start INTEGER NOT NULL,
+                    count INTEGER NOT NULL
+                ) WITHOUT ROWID;
+
+                CREATE TABLE outbox (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    kind TEXT NOT NULL,
+                    destination TEXT NOT NULL,
+                    payload TEXT NOT NULL,
+                    created_at INTEGER NOT NULL,
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    next_attempt_at INTEGER NOT NULL,
+                    delivered_at INTEGER,
+                    last_error TEXT
+                ) WITHOUT ROWID;
+                CREATE INDEX outbox_due ON outbox(delivered_at, next_attempt_at);
+                """)
+        }
         return migrator
     }
 }

@@ -23,6 +23,7 @@ public enum SolmuRouter {
         OperationsRoutes(services: services, metricsRegistry: metricsRegistry).register(on: router)
         DiscoveryRoutes(services: services).register(on: router)
         TokenEndpoint(services: services).register(on: router)
+        OpenIDRoutes(services: services).register(on: router)
         IdentityRoutes(services: services).register(on: router)
         return router
     }

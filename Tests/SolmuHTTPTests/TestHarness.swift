@@ -1,4 +1,5 @@
 import Channels
+import CustomerLogin
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -23,21 +24,22 @@ struct TestHarness {
 
     let services: SolmuServices
     let store: any IdentityStore
+    let loginStore: any LoginStore
     let keys: SigningKeySet
     let directory: URL
 
-    init() throws {
+    /// - Parameter channels: the channel registry; the repository's by default.
+    init(channels: [Channels.Channel] = Self.policies.channels, now: @escaping @Sendable () -> Date = Date.init) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("solmu-http-\(UUID().uuidString)")
         keys = try SigningKeySet.loadOrCreate(directory: directory.appendingPathComponent("keys").path)
-        store = try SQLiteIdentityStore(
-            path: directory.appendingPathComponent("solmu.sqlite").path, rules: Self.policies.rules,
-            hasher: IdentifierHasher(key: keys.linkLogKey)
-        )
+        let database = try SQLiteDatabase(path: directory.appendingPathComponent("solmu.sqlite").path)
+        store = SQLiteIdentityStore(database: database, rules: Self.policies.rules, hasher: IdentifierHasher(key: keys.linkLogKey))
+        loginStore = SQLiteLoginStore(database: database)
         var logger = Logger(label: "solmu-test")
         logger.logLevel = .critical
-        services = SolmuServices(
-            store: store, normalizer: IdentifierNormalizer(policy: Self.policies.identifiers),
-            clients: ClientAuthenticator(channels: Self.policies.channels), keys: keys, issuer: Self.issuer, logger: logger
+        services = try SolmuServices(
+            store: store, loginStore: loginStore, normalizer: IdentifierNormalizer(policy: Self.policies.identifiers),
+            clients: ClientAuthenticator(channels: channels), keys: keys, issuer: Self.issuer, logger: logger, now: now
         )
     }
 

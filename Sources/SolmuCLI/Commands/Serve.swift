@@ -8,6 +8,7 @@ import Metrics
 import Prometheus
 import ServiceLifecycle
 import SolmuHTTP
+import Messaging
 import Policies
 import IdentityGraph
 import Tokens
@@ -62,7 +63,7 @@ struct Serve: AsyncParsableCommand {
 
         let policies = try storage.loadPolicies()
         let keys = try storage.loadKeys()
-        let store = try storage.openStore(policies: policies, keys: keys)
+        let (store, loginStore) = try storage.openStores(policies: policies, keys: keys)
 
         // Process-wide systems are set up only once every setting has been checked.
         LoggingSystem.bootstrap { label in
@@ -72,14 +73,17 @@ struct Serve: AsyncParsableCommand {
         }
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
-        let services = SolmuServices(
-            store: store, normalizer: IdentifierNormalizer(policy: policies.identifiers),
+        let services = try SolmuServices(
+            store: store, loginStore: loginStore, normalizer: IdentifierNormalizer(policy: policies.identifiers),
             clients: ClientAuthenticator(channels: policies.channels), keys: keys, issuer: issuer, logger: logger
         )
+        // Delivers one-time codes and back-channel logout tokens from the persisted outbox.
+        let outbox = OutboxDelivery(store: loginStore, policy: policies.messaging, logger: logger)
         let router = SolmuRouter.build(services: services, metricsRegistry: registry)
         let app = Application(
             router: router,
             configuration: .init(address: .hostname(host, port: port), serverName: "Solmu"),
+            services: [outbox],
             onServerRunning: { channel in
                 logger.info("Solmu is listening", metadata: [
                     "address": "\(channel.localAddress?.description ?? "?")", "issuer": "\(issuer)",

@@ -4,6 +4,7 @@ import IdentityGraph
 import Policies
 import SQLiteStore
 import Tokens
+import CustomerLogin
 import Identifiers
 import Channels
 import Logging
@@ -40,6 +41,11 @@ struct StoreOptions: ParsableArguments {
     }
 
     func openStore(policies: PolicySet, keys: SigningKeySet) throws -> any IdentityStore {
+        try openStores(policies: policies, keys: keys).identities
+    }
+
+    /// The identity store and the login store, in one database.
+    func openStores(policies: PolicySet, keys: SigningKeySet) throws -> (identities: any IdentityStore, login: any LoginStore) {
         let url = databaseURL
         guard url.hasPrefix("sqlite:") else {
             throw CLIError("unsupported --database \(url.split(separator: ":").first.map { "scheme '\($0)'" } ?? "value"): use sqlite:PATH")
@@ -47,7 +53,11 @@ struct StoreOptions: ParsableArguments {
         let path = String(url.dropFirst("sqlite:".count))
         guard !path.isEmpty else { throw CLIError("--database sqlite: needs a file path") }
         do {
-            return try SQLiteIdentityStore(path: path, rules: policies.rules, hasher: IdentifierHasher(key: keys.linkLogKey))
+            let database = try SQLiteDatabase(path: path)
+            return (
+                SQLiteIdentityStore(database: database, rules: policies.rules, hasher: IdentifierHasher(key: keys.linkLogKey)),
+                SQLiteLoginStore(database: database)
+            )
         } catch {
             throw CLIError("\(error)")
         }

@@ -1,4 +1,5 @@
 import Channels
+import CustomerLogin
 import Foundation
 import Hummingbird
 import HTTPTypes
@@ -29,38 +30,74 @@ struct DiscoveryRoutes: Sendable {
     }
 }
 
-/// OpenID Connect Discovery 1.0 §3 / RFC 8414 §2 metadata.
+/// OpenID Connect Discovery 1.0 §3 / RFC 8414 §2 metadata: only what this server really does.
 struct ServerMetadata: Encodable, Sendable {
     var issuer: String
+    var authorizationEndpoint: String
     var tokenEndpoint: String
+    var userinfoEndpoint: String
+    var endSessionEndpoint: String
     var jwksURI: String
     var scopesSupported: [String]
-    var grantTypesSupported: [String]
-    var tokenEndpointAuthMethodsSupported: [String]
-    var responseTypesSupported: [String]
+    var responseTypesSupported = ["code"]
+    var responseModesSupported = ["query"]
+    var grantTypesSupported = [GrantType.authorizationCode.rawValue, GrantType.refreshToken.rawValue, GrantType.clientCredentials.rawValue]
+    var subjectTypesSupported = ["public"]
+    var idTokenSigningAlgValuesSupported = ["ES256", "EdDSA"]
+    var tokenEndpointAuthMethodsSupported = ["client_secret_basic", "client_secret_post", "none"]
+    var codeChallengeMethodsSupported = ["S256"]
+    var claimsSupported = [
+        "sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "acr", "amr", "at_hash", "sid",
+        "name", "given_name", "family_name", "birthdate", "locale", "email", "email_verified", "phone_number", "phone_number_verified",
+    ]
+    var acrValuesSupported = [LoginService.acrVerified, LoginService.acrPassword]
+    var promptValuesSupported = ["none", "login"]
+    var uiLocalesSupported = ["en", "fi"]
+    var authorizationResponseIssParameterSupported = true
+    var backchannelLogoutSupported = true
+    var backchannelLogoutSessionSupported = true
+    var requestParameterSupported = false
+    var requestURIParameterSupported = false
+    var claimsParameterSupported = false
     var serviceDocumentation: String
 
     init(issuer: String) {
         let base = issuer.hasSuffix("/") ? String(issuer.dropLast()) : issuer
         self.issuer = issuer
+        authorizationEndpoint = base + "/oauth/authorize"
         tokenEndpoint = base + "/oauth/token"
+        userinfoEndpoint = base + "/oauth/userinfo"
+        endSessionEndpoint = base + "/oauth/logout"
         jwksURI = base + "/.well-known/jwks.json"
-        scopesSupported = SolmuScope.all.sorted()
-        grantTypesSupported = [GrantType.clientCredentials.rawValue]
-        tokenEndpointAuthMethodsSupported = ["client_secret_basic", "client_secret_post"]
-        // No authorization endpoint yet: channels get tokens with client_credentials only.
-        responseTypesSupported = []
+        scopesSupported = OpenIDScope.all.sorted() + SolmuScope.all.sorted()
         serviceDocumentation = base + "/openapi.yaml"
     }
 
     enum CodingKeys: String, CodingKey {
         case issuer
+        case authorizationEndpoint = "authorization_endpoint"
         case tokenEndpoint = "token_endpoint"
+        case userinfoEndpoint = "userinfo_endpoint"
+        case endSessionEndpoint = "end_session_endpoint"
         case jwksURI = "jwks_uri"
         case scopesSupported = "scopes_supported"
-        case grantTypesSupported = "grant_types_supported"
-        case tokenEndpointAuthMethodsSupported = "token_endpoint_auth_methods_supported"
         case responseTypesSupported = "response_types_supported"
+        case responseModesSupported = "response_modes_supported"
+        case grantTypesSupported = "grant_types_supported"
+        case subjectTypesSupported = "subject_types_supported"
+        case idTokenSigningAlgValuesSupported = "id_token_signing_alg_values_supported"
+        case tokenEndpointAuthMethodsSupported = "token_endpoint_auth_methods_supported"
+        case codeChallengeMethodsSupported = "code_challenge_methods_supported"
+        case claimsSupported = "claims_supported"
+        case acrValuesSupported = "acr_values_supported"
+        case promptValuesSupported = "prompt_values_supported"
+        case uiLocalesSupported = "ui_locales_supported"
+        case authorizationResponseIssParameterSupported = "authorization_response_iss_parameter_supported"
+        case backchannelLogoutSupported = "backchannel_logout_supported"
+        case backchannelLogoutSessionSupported = "backchannel_logout_session_supported"
+        case requestParameterSupported = "request_parameter_supported"
+        case requestURIParameterSupported = "request_uri_parameter_supported"
+        case claimsParameterSupported = "claims_parameter_supported"
         case serviceDocumentation = "service_documentation"
     }
 }

@@ -1,4 +1,5 @@
 import Channels
+import CustomerLogin
 import Foundation
 import Hummingbird
 import Logging
@@ -43,11 +44,40 @@ struct TokenEndpoint: Sendable {
         switch GrantType(rawValue: grant) {
         case .clientCredentials:
             return try await clientCredentials(channel: channel, form: form)
-        case .some:
-            throw OAuthError.unsupportedGrantType("this grant type is not available at this server yet")
+        case .authorizationCode:
+            guard channel.grantTypes.contains(.authorizationCode) else {
+                throw OAuthError.unauthorizedClient("the channel may not use authorization_code")
+            }
+            guard let code = form["code"] else { throw OAuthError.invalidRequest("code is required") }
+            return try await tokens {
+                try await services.login.redeemCode(channel: channel, code: code, redirectURI: form["redirect_uri"], verifier: form["code_verifier"])
+            }
+        case .refreshToken:
+            guard let refreshToken = form["refresh_token"] else { throw OAuthError.invalidRequest("refresh_token is required") }
+            return try await tokens {
+                try await services.login.refresh(channel: channel, refreshToken: refreshToken, scope: form["scope"])
+            }
+        case .tokenExchange:
+            throw OAuthError.unsupportedGrantType("token exchange is not available at this server yet")
         case .none:
             throw OAuthError.unsupportedGrantType("unknown grant_type")
         }
+    }
+
+    /// Runs a customer grant and answers RFC 6749 §5.1, or §5.2 on refusal.
+    private func tokens(_ grant: () async throws -> IssuedTokens) async throws -> Response {
+        let issued: IssuedTokens
+        do {
+            issued = try await grant()
+        } catch let error as TokenGrantError {
+            throw OAuthError(error.code, error.description)
+        }
+        services.metrics.tokensIssued.increment()
+        return try JSONCoding.response(
+            TokenResponse(accessToken: issued.accessToken, tokenType: "Bearer", expiresIn: issued.expiresIn,
+                          scope: issued.scope.joined(separator: " "), idToken: issued.idToken, refreshToken: issued.refreshToken),
+            headers: [.cacheControl: "no-store", HTTPField.Name("Pragma")!: "no-cache"]
+        )
     }
 
     /// RFC 6749 §4.4.
@@ -62,7 +92,7 @@ struct TokenEndpoint: Sendable {
         )
         services.metrics.tokensIssued.increment()
         return try JSONCoding.response(
-            TokenResponse(accessToken: issued.token, tokenType: "Bearer", expiresIn: Int(channel.accessTokenLifetime.components.seconds), scope: scopes.joined(separator: " ")),
+            TokenResponse(accessToken: issued.token, tokenType: "Bearer", expiresIn: Int(channel.accessTokenLifetime.components.seconds), scope: scopes.joined(separator: " "), idToken: nil, refreshToken: nil),
             headers: [.cacheControl: "no-store", HTTPField.Name("Pragma")!: "no-cache"]
         )
     }
@@ -102,6 +132,12 @@ struct TokenEndpoint: Sendable {
             (clientID, secret, usedBasic) = (id, password, true)
         } else if let id = form["client_id"], let password = form["client_secret"] {
             (clientID, secret, usedBasic) = (id, password, false)
+        } else if let id = form["client_id"] {
+            // A public client (RFC 6749 §2.3, token_endpoint_auth_method "none") only names itself.
+            guard let channel = services.clients.channel(id), !channel.isConfidential else {
+                throw OAuthError.invalidClient(usedBasic: false)
+            }
+            return channel
         } else {
             throw OAuthError.invalidClient(usedBasic: false)
         }
@@ -134,11 +170,15 @@ struct TokenResponse: Encodable {
     var tokenType: String
     var expiresIn: Int
     var scope: String
+    var idToken: String?
+    var refreshToken: String?
 
     enum CodingKeys: String, CodingKey {
         case accessToken = "access_token"
         case tokenType = "token_type"
         case expiresIn = "expires_in"
         case scope
+        case idToken = "id_token"
+        case refreshToken = "refresh_token"
     }
 }

@@ -1,0 +1,38 @@
+import Foundation
+import GRDB
+
+/// One SQLite database file in WAL mode, migrated to the schema this build knows. The identity
+/// store and the login store share it, so that one file holds all of Solmu's state.
+public final class SQLiteDatabase: Sendable {
+    let pool: DatabasePool
+
+    /// Opens (creating if needed) the database at `path` and migrates it.
+    /// - Throws: `SQLiteStoreError` when the file cannot be opened or its schema is newer than
+    ///   this build knows.
+    public init(path: String, readers: Int = 8) throws {
+        var configuration = Configuration()
+        configuration.maximumReaderCount = readers
+        configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in
+            // WAL with synchronous=NORMAL is durable across application crashes; a power loss may
+            // lose the last transactions but never corrupts the database.
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        do {
+            let directory = (path as NSString).deletingLastPathComponent
+            if !directory.isEmpty {
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            }
+            pool = try DatabasePool(path: path, configuration: configuration)
+            let migrator = SQLiteSchema.migrator
+            if try pool.read({ db in try migrator.hasBeenSuperseded(db) }) {
+                throw SQLiteStoreError.schemaTooNew
+            }
+            try migrator.migrate(pool)
+        } catch let error as SQLiteStoreError {
+            throw error
+        } catch {
+            throw SQLiteStoreError.cannotOpen(String(describing: error))
+        }
+    }
+}

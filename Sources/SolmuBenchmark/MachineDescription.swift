@@ -1,0 +1,58 @@
+import Foundation
+
+/// Where and from what the benchmark ran, for the report.
+struct MachineDescription {
+    let processors: String
+    let cpuModel: String
+    let memory: String
+    let date: String
+    let commit: String
+    let commandLine: String
+
+    static func current() -> MachineDescription {
+        let nproc = Subprocess.locate("nproc").flatMap { try? Subprocess.run($0, []) }
+            .map { $0.output.trimmingCharacters(in: .whitespacesAndNewlines) }
+        let cpuinfo = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
+        let meminfo = (try? String(contentsOfFile: "/proc/meminfo", encoding: .utf8)) ?? ""
+        let memory = field("MemTotal", in: meminfo)
+            .flatMap { Double($0.split(separator: " ").first ?? "") }
+            .map { String(format: "%.1f GiB", $0 / 1_048_576) } ?? "unknown"
+        return MachineDescription(
+            processors: nproc.flatMap { $0.isEmpty ? nil : $0 } ?? String(ProcessInfo.processInfo.activeProcessorCount),
+            cpuModel: field("model name", in: cpuinfo) ?? "unknown",
+            memory: memory,
+            date: ISO8601DateFormatter().string(from: Date()),
+            commit: gitCommit(),
+            commandLine: CommandLine.arguments.map(shellQuoted).joined(separator: " ")
+        )
+    }
+
+    /// The first `name: value` of a /proc text file.
+    private static func field(_ name: String, in text: String) -> String? {
+        for line in text.split(separator: "\n") {
+            let parts = line.split(separator: ":", maxSplits: 1)
+            if parts.count == 2, parts[0].trimmingCharacters(in: .whitespaces) == name {
+                return parts[1].trimmingCharacters(in: .whitespaces)
+            }
+        }
+        return nil
+    }
+
+    /// The checked-out commit, and whether the working tree differs from it (then the binary may too).
+    private static func gitCommit() -> String {
+        guard let git = Subprocess.locate("git"),
+              let head = try? Subprocess.run(git, ["rev-parse", "--short", "HEAD"]), head.status == 0
+        else { return "unknown" }
+        let commit = head.output.trimmingCharacters(in: .whitespacesAndNewlines)
+        let status = try? Subprocess.run(git, ["status", "--porcelain", "--untracked-files=no"])
+        let dirty = status.map { $0.status == 0 && !$0.output.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty } ?? false
+        return dirty ? "\(commit) (with uncommitted changes)" : commit
+    }
+
+    /// The argument as a POSIX shell would need it, so the command line can be pasted back.
+    private static func shellQuoted(_ argument: String) -> String {
+        let plain = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_./=:,+@%")
+        if !argument.isEmpty, argument.allSatisfy(plain.contains) { return argument }
+        return "'" + argument.replacingOccurrences(of: "'", with: #"'\''"#) + "'"
+    }
+}

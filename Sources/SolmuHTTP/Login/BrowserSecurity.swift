@@ -1,0 +1,85 @@
+import Crypto
+import Foundation
+import Hummingbird
+import HTTPTypes
+
+/// Cookies, CSRF tokens and security headers of the pages a browser sees.
+struct BrowserSecurity: Sendable {
+    static let sessionCookie = "solmu_session"
+    static let csrfCookie = "solmu_csrf"
+
+    /// HMAC key of CSRF tokens.
+    let key: SymmetricKey
+
+    /// The CSRF token for a form of `pendingID`, bound to the browser's CSRF cookie
+    /// (signed double-submit: a page on another site can neither read the cookie nor forge the MAC).
+    func csrfToken(cookie: String, pendingID: String) -> String {
+        let mac = HMAC<SHA256>.authenticationCode(for: Data((cookie + "|" + pendingID).utf8), using: key)
+        return Data(mac).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+    }
+
+    func checkCSRF(token: String?, cookie: String?, pendingID: String) -> Bool {
+        guard let token, let cookie, !cookie.isEmpty else { return false }
+        let expected = Array(csrfToken(cookie: cookie, pendingID: pendingID).utf8)
+        let given = Array(token.utf8)
+        guard expected.count == given.count else { return false }
+        var difference: UInt8 = 0
+        for (a, b) in zip(expected, given) { difference |= a ^ b }
+        return difference == 0
+    }
+
+    /// `Set-Cookie` for a cookie the browser sends back on top-level navigations only.
+    static func setCookie(_ name: String, _ value: String, maxAge: Int? = nil) -> String {
+        var cookie = "\(name)=\(value); Path=/; Secure; HttpOnly; SameSite=Lax"
+        if let maxAge { cookie += "; Max-Age=\(maxAge)" }
+        return cookie
+    }
+
+    static func clearCookie(_ name: String) -> String {
+        "\(name)=; Path=/; Secure; HttpOnly; SameSite=Lax; Max-Age=0"
+    }
+
+    /// An HTML page with headers that keep it out of frames, caches and other origins' scripts.
+    static func page(_ html: String, status: HTTPResponse.Status = .ok, cookies: [String] = []) -> Response {
+        var headers: HTTPFields = [
+            .contentType: "text/html; charset=utf-8",
+            .cacheControl: "no-store",
+            .contentSecurityPolicy: "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+            HTTPField.Name("X-Frame-Options")!: "DENY",
+            HTTPField.Name("Referrer-Policy")!: "no-referrer",
+            HTTPField.Name("X-Content-Type-Options")!: "nosniff",
+        ]
+        for cookie in cookies { headers.append(HTTPField(name: .setCookie, value: cookie)) }
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))
+    }
+
+    /// A 303 to `location` (after a POST the browser must GET the next page).
+    static func redirect(_ location: String, cookies: [String] = []) -> Response {
+        var headers: HTTPFields = [.location: location, .cacheControl: "no-store", HTTPField.Name("Referrer-Policy")!: "no-referrer"]
+        for cookie in cookies { headers.append(HTTPField(name: .setCookie, value: cookie)) }
+        return Response(status: .seeOther, headers: headers)
+    }
+}
+
+extension Request {
+    /// The value of a cookie, parsed from every `Cookie` header.
+    func cookie(_ name: String) -> String? {
+        for header in headers[values: .cookie] {
+            for pair in header.split(separator: ";") {
+                let parts = pair.split(separator: "=", maxSplits: 1)
+                if parts.count == 2, parts[0].trimmingCharacters(in: .whitespaces) == name {
+                    return parts[1].trimmingCharacters(in: .whitespaces)
+                }
+            }
+        }
+        return nil
+    }
+
+    /// The form body of a POST, or `nil` when it is not one (or is over 16 KiB).
+    mutating func formBody() async -> FormParameters? {
+        guard let type = headers[.contentType], let mediaType = MediaType(from: type), mediaType.isType(.applicationUrlEncoded),
+              let body = try? await collectBody(upTo: 16 * 1024)
+        else { return nil }
+        return try? FormParameters(String(buffer: body))
+    }
+}

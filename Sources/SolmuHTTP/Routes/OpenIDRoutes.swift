@@ -1,0 +1,282 @@
+import Channels
+import CustomerLogin
+import Foundation
+import HTTPTypes
+import Hummingbird
+import IdentityGraph
+import Logging
+import NIOCore
+import Tokens
+
+/// The customer-facing OpenID Connect surface: the authorization endpoint, the login pages, the
+/// userinfo endpoint and logout. Thin: every decision is `LoginService`'s.
+struct OpenIDRoutes: Sendable {
+    let services: SolmuServices
+    var login: LoginService { services.login }
+    var pages: LoginPages { services.pages }
+    var browser: BrowserSecurity { services.browser }
+
+    func register(on router: Router<SolmuRequestContext>) {
+        router.get("/oauth/authorize") { request, context in try await authorize(request, context) }
+        router.get("/login") { request, context in try await showLogin(request, password: false) }
+        router.get("/login/password") { request, context in try await showLogin(request, password: true) }
+        router.post("/login/start") { request, context in try await start(request, context) }
+        router.post("/login/code") { request, context in try await code(request, context) }
+        router.post("/login/password") { request, context in try await password(request, context) }
+        router.post("/login/set-password") { request, context in try await setPassword(request, context) }
+        router.get("/oauth/userinfo") { request, context in try await userinfo(request) }
+        router.post("/oauth/userinfo") { request, context in try await userinfo(request) }
+        router.get("/oauth/logout") { request, context in try await logout(request, form: nil) }
+        router.post("/oauth/logout") { request, context in
+            var request = request
+            let form = await request.formBody()
+            return try await logout(request, form: form)
+        }
+    }
+
+    // MARK: - Authorization endpoint
+
+    private func authorize(_ request: Request, _ context: SolmuRequestContext) async throws -> Response {
+        let query = QueryParameters(request.uri.query)
+        let locale = AuthorizationRequestLocale.from(query.values["ui_locales"])
+        do {
+            switch try await login.authorize(query.values, duplicated: query.duplicated, sessionCookie: request.cookie(BrowserSecurity.sessionCookie)) {
+            case let .redirect(location):
+                return Response(status: .found, headers: [.location: location, .cacheControl: "no-store"])
+            case let .login(pending, clientName):
+                return identifierPage(request, pending: pending, clientName: clientName, hint: pending.request.loginHint, message: nil)
+            }
+        } catch let error as AuthorizationRequestError {
+            switch error {
+            case let .unsafe(reason):
+                services.logger.notice("authorization request refused", metadata: ["reason": "\(reason)"])
+                let message: LoginMessage = reason.contains("redirect_uri") ? .invalidRedirectURI : .unknownClient
+                return BrowserSecurity.page(pages.render(.error(ErrorPageModel(message: message)), locale: locale), status: .badRequest)
+            case let .redirectable(response):
+                return Response(status: .found, headers: [.location: LoginService.errorRedirect(response, issuer: services.issuer), .cacheControl: "no-store"])
+            }
+        }
+    }
+
+    // MARK: - Login pages
+
+    private func showLogin(_ request: Request, password: Bool) async throws -> Response {
+        let query = QueryParameters(request.uri.query)
+        guard let pending = try? await login.pending(query.values["request_id"] ?? "") else {
+            return errorPage(.loginExpired, locale: "en")
+        }
+        let name = clientName(pending)
+        if password {
+            let (csrf, cookies) = csrfFor(request, pending: pending)
+            return BrowserSecurity.page(pages.render(.password(PasswordForm(
+                requestID: pending.id, csrf: csrf, clientName: name, identifier: pending.request.loginHint, message: nil
+            )), locale: pending.request.locale), cookies: cookies)
+        }
+        return identifierPage(request, pending: pending, clientName: name, hint: pending.request.loginHint, message: nil)
+    }
+
+    private func start(_ request: Request, _ context: SolmuRequestContext) async throws -> Response {
+        var request = request
+        guard let (form, pending) = await checkedForm(&request) else { return errorPage(.invalidForm, locale: "en") }
+        let input = form["identifier"] ?? ""
+        do {
+            let sent = try await login.sendCode(pendingID: pending.id, input: input, clientAddress: context.remoteAddress)
+            let (csrf, cookies) = csrfFor(request, pending: pending)
+            return BrowserSecurity.page(pages.render(.code(CodeForm(
+                requestID: pending.id, csrf: csrf, clientName: clientName(pending), challengeID: sent.challengeID,
+                maskedDestination: sent.maskedDestination, identifier: input, message: .codeSent
+            )), locale: pending.request.locale), cookies: cookies)
+        } catch let failure as LoginFailure {
+            return identifierPage(request, pending: pending, clientName: clientName(pending), hint: input, message: message(failure), failure: failure)
+        }
+    }
+
+    private func code(_ request: Request, _ context: SolmuRequestContext) async throws -> Response {
+        var request = request
+        guard let (form, pending) = await checkedForm(&request) else { return errorPage(.invalidForm, locale: "en") }
+        let input = form["identifier"] ?? ""
+        let challengeID = form["challenge_id"] ?? ""
+        do {
+            let authentication = try await login.verifyCode(pendingID: pending.id, challengeID: challengeID, code: form["code"] ?? "")
+            if try await login.hasPassword(authentication.customerID) {
+                let completed = try await login.completeLogin(pendingID: pending.id, authentication: authentication)
+                return BrowserSecurity.redirect(completed.redirect, cookies: completed.sessionCookie.map { [BrowserSecurity.setCookie(BrowserSecurity.sessionCookie, $0)] } ?? [])
+            }
+            // Offer a password once; the session exists already, the code is issued after this step.
+            let (_, cookie) = try await login.createSession(authentication)
+            let (csrf, cookies) = csrfFor(request, pending: pending)
+            return BrowserSecurity.page(pages.render(.setPassword(SetPasswordForm(
+                requestID: pending.id, csrf: csrf, clientName: clientName(pending), message: nil
+            )), locale: pending.request.locale), cookies: cookies + [BrowserSecurity.setCookie(BrowserSecurity.sessionCookie, cookie)])
+        } catch let failure as LoginFailure {
+            switch failure {
+            case .wrongCode:
+                let (csrf, cookies) = csrfFor(request, pending: pending)
+                return BrowserSecurity.page(pages.render(.code(CodeForm(
+                    requestID: pending.id, csrf: csrf, clientName: clientName(pending), challengeID: challengeID,
+                    maskedDestination: login.maskedDestination(input), identifier: input, message: message(failure)
+                )), locale: pending.request.locale), status: .badRequest, cookies: cookies)
+            case .loginExpired:
+                return errorPage(.loginExpired, locale: pending.request.locale)
+            default:
+                return identifierPage(request, pending: pending, clientName: clientName(pending), hint: input, message: message(failure), failure: failure)
+            }
+        }
+    }
+
+    private func password(_ request: Request, _ context: SolmuRequestContext) async throws -> Response {
+        var request = request
+        guard let (form, pending) = await checkedForm(&request) else { return errorPage(.invalidForm, locale: "en") }
+        let input = form["identifier"] ?? ""
+        do {
+            let authentication = try await login.passwordLogin(pendingID: pending.id, input: input, password: form["password"] ?? "")
+            let completed = try await login.completeLogin(pendingID: pending.id, authentication: authentication)
+            return BrowserSecurity.redirect(completed.redirect, cookies: completed.sessionCookie.map { [BrowserSecurity.setCookie(BrowserSecurity.sessionCookie, $0)] } ?? [])
+        } catch let failure as LoginFailure {
+            if case .loginExpired = failure { return errorPage(.loginExpired, locale: pending.request.locale) }
+            let (csrf, cookies) = csrfFor(request, pending: pending)
+            var response = BrowserSecurity.page(pages.render(.password(PasswordForm(
+                requestID: pending.id, csrf: csrf, clientName: clientName(pending), identifier: input, message: message(failure)
+            )), locale: pending.request.locale), status: status(failure), cookies: cookies)
+            if case let .locked(retryAfter) = failure { response.headers[.retryAfter] = "\(retryAfter.components.seconds)" }
+            return response
+        }
+    }
+
+    private func setPassword(_ request: Request, _ context: SolmuRequestContext) async throws -> Response {
+        var request = request
+        guard let (form, pending) = await checkedForm(&request) else { return errorPage(.invalidForm, locale: "en") }
+        let cookie = request.cookie(BrowserSecurity.sessionCookie)
+        do {
+            if form["skip"] == nil {
+                try await login.setPassword(sessionCookie: cookie, password: form["password"] ?? "", confirmation: form["password_confirmation"] ?? "")
+            }
+            return BrowserSecurity.redirect(try await login.continueWithSession(pendingID: pending.id, sessionCookie: cookie))
+        } catch let failure as LoginFailure {
+            if case .loginExpired = failure { return errorPage(.loginExpired, locale: pending.request.locale) }
+            let (csrf, cookies) = csrfFor(request, pending: pending)
+            return BrowserSecurity.page(pages.render(.setPassword(SetPasswordForm(
+                requestID: pending.id, csrf: csrf, clientName: clientName(pending), message: message(failure)
+            )), locale: pending.request.locale), status: .badRequest, cookies: cookies)
+        }
+    }
+
+    // MARK: - userinfo
+
+    private func userinfo(_ request: Request) async throws -> Response {
+        let challenge = "Bearer realm=\"solmu\""
+        guard let authorization = request.headers[.authorization] else {
+            return Response(status: .unauthorized, headers: [.wwwAuthenticate: challenge, .cacheControl: "no-store"])
+        }
+        let parts = authorization.split(separator: " ", maxSplits: 1)
+        let invalid = Response(status: .unauthorized, headers: [.wwwAuthenticate: challenge + ", error=\"invalid_token\"", .cacheControl: "no-store"])
+        guard parts.count == 2, parts[0].lowercased() == "bearer", let claims = try? await services.customerTokenVerifier.verify(String(parts[1])) else {
+            return invalid
+        }
+        guard claims.scope.contains(OpenIDScope.openid) else {
+            return Response(status: .forbidden, headers: [.wwwAuthenticate: challenge + ", error=\"insufficient_scope\", scope=\"openid\"", .cacheControl: "no-store"])
+        }
+        guard let result = try await login.userinfo(claims) else { return invalid }
+        return try JSONCoding.response(result, headers: [.cacheControl: "no-store"])
+    }
+
+    // MARK: - Logout
+
+    private func logout(_ request: Request, form: FormParameters?) async throws -> Response {
+        let query = QueryParameters(request.uri.query)
+        func parameter(_ name: String) -> String? { form?[name] ?? query.values[name] }
+        let locale = AuthorizationRequestLocale.from(parameter("ui_locales"))
+        do {
+            let redirect = try await login.logout(
+                idTokenHint: parameter("id_token_hint"), clientID: parameter("client_id"),
+                postLogoutRedirectURI: parameter("post_logout_redirect_uri"), state: parameter("state"),
+                sessionCookie: request.cookie(BrowserSecurity.sessionCookie)
+            )
+            let clear = [BrowserSecurity.clearCookie(BrowserSecurity.sessionCookie)]
+            if let redirect {
+                var headers: HTTPFields = [.location: redirect, .cacheControl: "no-store"]
+                headers.append(HTTPField(name: .setCookie, value: clear[0]))
+                return Response(status: .found, headers: headers)
+            }
+            return BrowserSecurity.page(pages.render(.loggedOut, locale: locale), cookies: clear)
+        } catch let error as LogoutError {
+            services.logger.notice("logout request refused", metadata: ["reason": "\(error.reason)"])
+            return BrowserSecurity.page(pages.render(.error(ErrorPageModel(message: .invalidRedirectURI)), locale: locale), status: .badRequest)
+        }
+    }
+
+    // MARK: - Helpers
+
+    /// The form of a login POST with its pending request, when the CSRF token is right.
+    private func checkedForm(_ request: inout Request) async -> (FormParameters, PendingAuthorization)? {
+        guard let form = await request.formBody(), let pendingID = form["request_id"],
+              browser.checkCSRF(token: form["csrf"], cookie: request.cookie(BrowserSecurity.csrfCookie), pendingID: pendingID),
+              let pending = try? await login.pending(pendingID)
+        else { return nil }
+        return (form, pending)
+    }
+
+    /// The CSRF token for a page, and the cookie to set when the browser has none yet.
+    private func csrfFor(_ request: Request, pending: PendingAuthorization) -> (String, [String]) {
+        if let cookie = request.cookie(BrowserSecurity.csrfCookie), OpaqueToken(received: cookie) != nil {
+            return (browser.csrfToken(cookie: cookie, pendingID: pending.id), [])
+        }
+        let cookie = OpaqueToken().value
+        return (browser.csrfToken(cookie: cookie, pendingID: pending.id), [BrowserSecurity.setCookie(BrowserSecurity.csrfCookie, cookie)])
+    }
+
+    private func identifierPage(
+        _ request: Request, pending: PendingAuthorization, clientName: String, hint: String?, message: LoginMessage?, failure: LoginFailure? = nil
+    ) -> Response {
+        let (csrf, cookies) = csrfFor(request, pending: pending)
+        var response = BrowserSecurity.page(pages.render(.identifier(IdentifierForm(
+            requestID: pending.id, csrf: csrf, clientName: clientName, loginHint: hint, message: message
+        )), locale: pending.request.locale), status: failure.map(status) ?? .ok, cookies: cookies)
+        if case let .rateLimited(retryAfter) = failure { response.headers[.retryAfter] = "\(retryAfter.components.seconds)" }
+        return response
+    }
+
+    private func errorPage(_ message: LoginMessage, locale: String) -> Response {
+        BrowserSecurity.page(pages.render(.error(ErrorPageModel(message: message)), locale: locale), status: .badRequest)
+    }
+
+    private func clientName(_ pending: PendingAuthorization) -> String {
+        services.clients.channel(pending.request.clientID)?.name ?? pending.request.clientID
+    }
+
+    private func message(_ failure: LoginFailure) -> LoginMessage {
+        switch failure {
+        case .loginExpired: .loginExpired
+        case .invalidIdentifier: .invalidIdentifier
+        case let .rateLimited(retryAfter): .rateLimited(retryAfterSeconds: Int(retryAfter.components.seconds))
+        case let .wrongCode(remaining): .wrongCode(remaining: remaining)
+        case .codeExpired: .codeExpired
+        case .tooManyAttempts: .tooManyAttempts
+        case .wrongPassword: .wrongPassword
+        case let .locked(retryAfter): .locked(retryAfterSeconds: Int(retryAfter.components.seconds))
+        case let .passwordTooShort(minimum): .passwordTooShort(minimum: minimum)
+        case .passwordsDiffer: .passwordsDiffer
+        case .refused: .serviceUnavailable
+        }
+    }
+
+    private func status(_ failure: LoginFailure) -> HTTPResponse.Status {
+        switch failure {
+        case .rateLimited, .locked: .tooManyRequests
+        case .wrongPassword: .unauthorized
+        case .refused: .unprocessableContent
+        default: .badRequest
+        }
+    }
+}
+
+/// The page language of requests that are not (yet) a valid authorization request.
+enum AuthorizationRequestLocale {
+    static func from(_ uiLocales: String?) -> String {
+        for tag in (uiLocales ?? "").split(separator: " ") {
+            let language = tag.split(separator: "-").first.map { $0.lowercased() } ?? ""
+            if language == "fi" || language == "en" { return language }
+        }
+        return "en"
+    }
+}

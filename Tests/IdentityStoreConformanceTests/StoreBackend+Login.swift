@@ -1,0 +1,14 @@
+import CustomerLogin
+import Foundation
+import SQLiteStore
+
+extension StoreBackend {
+    /// A fresh, empty login store.
+    func makeLoginStore() throws -> any LoginStore {
+        switch self {
+        case .sqlite:
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("solmu-login-conformance-\(UUID().uuidString)")
+            return SQLiteLoginStore(database: try SQLiteDatabase(path: directory.appendingPathComponent("solmu.sqlite").path))
+        }
+    }
+}

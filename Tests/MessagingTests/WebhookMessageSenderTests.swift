@@ -61,7 +61,7 @@ import Testing
         let server = try await TestHTTPServer.start(answering: [200])
         let url = server.url()
         try await server.stop()
-        let sender = WebhookMessageSender(url: url, secret: self.secret, timeout: .seconds(5))
+        let sender = WebhookMessageSender(url: url, secret: self.secret, timeout: .seconds(1))
 
         await #expect(throws: MessagingError.connectionFailed) {
             try await sender.send(Fixtures.code())

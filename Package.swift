@@ -160,7 +160,7 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .executableTarget(name: "solmu", dependencies: ["SolmuCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")], swiftSettings: swiftSettings),
+        .executableTarget(name: "solmu", dependencies: ["SolmuCLI"], swiftSettings: swiftSettings),
         // The benchmark program: seeds data through `solmu import`, then measures with wrk.
         .executableTarget(
             name: "SolmuBenchmark",

@@ -58,8 +58,8 @@ struct BenchmarkCommand: ParsableCommand {
     var clientSecret: String?
 
     func validate() throws {
-        guard (1...SyntheticCustomer.maximumCount / 2).contains(customers) else {
-            throw ValidationError("--customers must be from 1 to \(SyntheticCustomer.maximumCount / 2)")
+        guard (1...SyntheticCustomer.maximumCount).contains(customers) else {
+            throw ValidationError("--customers must be from 1 to \(SyntheticCustomer.maximumCount)")
         }
         guard (1...3600).contains(duration) else { throw ValidationError("--duration must be from 1 to 3600 seconds") }
         guard threads >= 1, connections >= threads else {
@@ -119,7 +119,7 @@ struct BenchmarkCommand: ParsableCommand {
                     progress("warning: the server " + (status.map { "exited with status \($0)" } ?? "did not stop within 20 s and was killed"))
                 }
             }
-            report = try load(server: server, wrk: wrk, sample: sample, pathsFile: sampleFiles.paths, directory: directory, importResult: importResult)
+            report = try load(server: server, solmu: solmu, wrk: wrk, sample: sample, pathsFile: sampleFiles.paths, directory: directory, importResult: importResult)
         }
 
         print(report.markdown)
@@ -137,7 +137,7 @@ struct BenchmarkCommand: ParsableCommand {
         let clock = ContinuousClock()
         progress("generating \(customers) customers (seed \(seed)) into \(dataSet.ndjsonFile.path)")
         let generation = try clock.measure { _ = try dataSet.writeCustomers() }
-        progress("customers file ready in \(generation)")
+        progress("customers file ready in \(generation.formatted(.units(allowed: [.seconds], fractionalPart: .show(length: 1))))")
 
         for suffix in ["", "-wal", "-shm", "-journal"] {
             try? FileManager.default.removeItem(atPath: database.path + suffix)
@@ -165,7 +165,7 @@ struct BenchmarkCommand: ParsableCommand {
 
     /// Checks the endpoints answer as expected, then runs the three loads.
     private func load(
-        server: ServerProcess, wrk wrkURL: URL, sample: [QuerySample], pathsFile: URL, directory: URL, importResult: ImportResult?
+        server: ServerProcess, solmu: URL, wrk wrkURL: URL, sample: [QuerySample], pathsFile: URL, directory: URL, importResult: ImportResult?
     ) throws -> BenchmarkReport {
         try server.waitUntilReady()
         progress("server ready")
@@ -186,7 +186,7 @@ struct BenchmarkCommand: ParsableCommand {
         let peak = server.peakResidentBytes()
 
         return BenchmarkReport(
-            machine: .current(),
+            machine: .current(solmu: solmu),
             load: .init(threads: threads, connections: connections, duration: duration, wrkVersion: runner.version()),
             customers: customers, sampleSize: sample.count, importResult: importResult,
             health: health, resolve: resolve, token: tokens, peakResidentBytes: peak

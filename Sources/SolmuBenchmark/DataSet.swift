@@ -10,7 +10,7 @@ struct DataSet {
     var rejectsFile: URL { directory.appendingPathComponent("customers.rejects.ndjson") }
     /// Records which customers the NDJSON file holds, so that a rerun with the same flags reuses it.
     private var manifestFile: URL { directory.appendingPathComponent("customers.manifest") }
-    private var manifest: String { "customers=\(customers) seed=\(seed) format=1\n" }
+    private var manifest: String { "customers=\(customers) seed=\(seed) format=2\n" }
 
     /// Writes the NDJSON file unless an identical one is already there.
     /// - Returns: Whether the file was written (false: reused).

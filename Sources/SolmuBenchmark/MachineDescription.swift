@@ -9,7 +9,8 @@ struct MachineDescription {
     let commit: String
     let commandLine: String
 
-    static func current() -> MachineDescription {
+    /// - Parameter solmu: The measured binary; the commit is that of the checkout it was built in.
+    static func current(solmu: URL) -> MachineDescription {
         let nproc = Subprocess.locate("nproc").flatMap { try? Subprocess.run($0, []) }
             .map { $0.output.trimmingCharacters(in: .whitespacesAndNewlines) }
         let cpuinfo = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
@@ -22,7 +23,7 @@ struct MachineDescription {
             cpuModel: field("model name", in: cpuinfo) ?? "unknown",
             memory: memory,
             date: ISO8601DateFormatter().string(from: Date()),
-            commit: gitCommit(),
+            commit: gitCommit(in: solmu.deletingLastPathComponent()),
             commandLine: CommandLine.arguments.map(shellQuoted).joined(separator: " ")
         )
     }
@@ -38,13 +39,14 @@ struct MachineDescription {
         return nil
     }
 
-    /// The checked-out commit, and whether the working tree differs from it (then the binary may too).
-    private static func gitCommit() -> String {
+    /// The commit checked out where the binary was built, and whether the working tree differs from
+    /// it (then the binary may differ too).
+    private static func gitCommit(in directory: URL) -> String {
         guard let git = Subprocess.locate("git"),
-              let head = try? Subprocess.run(git, ["rev-parse", "--short", "HEAD"]), head.status == 0
-        else { return "unknown" }
+              let head = try? Subprocess.run(git, ["-C", directory.path, "rev-parse", "--short", "HEAD"]), head.status == 0
+        else { return "unknown (the solmu binary is not inside a git checkout)" }
         let commit = head.output.trimmingCharacters(in: .whitespacesAndNewlines)
-        let status = try? Subprocess.run(git, ["status", "--porcelain", "--untracked-files=no"])
+        let status = try? Subprocess.run(git, ["-C", directory.path, "status", "--porcelain", "--untracked-files=no"])
         let dirty = status.map { $0.status == 0 && !$0.output.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty } ?? false
         return dirty ? "\(commit) (with uncommitted changes)" : commit
     }

@@ -14,8 +14,11 @@ struct SyntheticCustomer {
 
     var phoneInternational: String { "+358" + phoneNational }
 
-    /// The largest data set whose phone numbers stay unique (`+35840…` and `+35850…`, 7 digits each).
-    static let maximumCount = 20_000_000
+    /// Subscriber numbers per mobile prefix: 7 digits, without 0000000 (`+358 40 000 0000` is a
+    /// blocked test number in policies/links.yaml).
+    private static let subscribersPerPrefix: UInt64 = 9_999_999
+    /// The largest data set whose phone numbers stay unique (`+35840…` and `+35850…`).
+    static let maximumCount = Int(2 * subscribersPerPrefix)
 
     init(index: Int, seed: UInt64) {
         var random = SeededGenerator(seed: seed ^ (UInt64(index) &* 0xD6E8_FEB8_6659_FD93))
@@ -26,9 +29,10 @@ struct SyntheticCustomer {
         email = (Bool.random(using: &random) ? local : local.lowercased()) + "@" + domain
 
         // Affine maps with a multiplier coprime to the modulus are bijections: unique by construction.
-        let phoneSpace = UInt64(Self.maximumCount)
-        let phone = (UInt64(index) &* 7_777_777 &+ seed % phoneSpace) % phoneSpace
-        phoneNational = (phone < phoneSpace / 2 ? "40" : "50") + Self.zeroPadded(phone % (phoneSpace / 2), width: 7)
+        let phoneSpace = UInt64(Self.maximumCount)  // 2 × 3² × 239 × 4649: 7,654,321 is coprime
+        let phone = (UInt64(index) &* 7_654_321 &+ seed % phoneSpace) % phoneSpace
+        let subscriber = 1 + phone % Self.subscribersPerPrefix
+        phoneNational = (phone < Self.subscribersPerPrefix ? "40" : "50") + Self.zeroPadded(subscriber, width: 7)
 
         let cardSpace: UInt64 = 100_000_000_000
         let body = (UInt64(index) &* 3_141_592_653 &+ seed % cardSpace) % cardSpace

@@ -13,4 +13,19 @@ public struct SolmuCommand: AsyncParsableCommand {
     )
 
     public init() {}
+
+    /// Parses the process arguments and runs the command asynchronously. (Calling `main()` from
+    /// top-level code resolves to ArgumentParser's synchronous overload, which refuses async commands.)
+    public static func runFromCommandLine() async {
+        do {
+            var command = try await asyncParseAsRoot(nil)
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
 }

@@ -1,4 +1,3 @@
-import ArgumentParser
 import SolmuCLI
 
-await SolmuCommand.main()
+await SolmuCommand.runFromCommandLine()

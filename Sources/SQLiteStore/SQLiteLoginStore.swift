@@ -17,6 +17,31 @@ public final class SQLiteLoginStore: LoginStore {
         self.pool = database.pool
     }
 
+    // MARK: - Housekeeping
+
+    public func purge(before cutoff: Date) async throws -> Int {
+        let time = Self.millis(cutoff)
+        return try await write { db in
+            var removed = 0
+            for (sql, arguments) in [
+                ("DELETE FROM pending_authorizations WHERE expires_at < ?", [time]),
+                ("DELETE FROM one_time_code_challenges WHERE expires_at < ?", [time]),
+                ("DELETE FROM authorization_codes WHERE expires_at < ?", [time]),
+                ("DELETE FROM revoked_access_tokens WHERE expires_at < ?", [time]),
+                ("DELETE FROM rate_limits WHERE window_start < ?", [time]),
+                ("DELETE FROM outbox WHERE delivered_at IS NOT NULL AND delivered_at < ?", [time]),
+                ("DELETE FROM refresh_tokens WHERE family_id IN (SELECT id FROM refresh_families WHERE expires_at < ? OR revoked_at < ?)", [time, time]),
+                ("DELETE FROM refresh_families WHERE expires_at < ? OR revoked_at < ?", [time, time]),
+                ("DELETE FROM session_channels WHERE session_id IN (SELECT id FROM sessions WHERE ended_at < ? OR last_seen_at < ?)", [time, time]),
+                ("DELETE FROM sessions WHERE ended_at < ? OR last_seen_at < ?", [time, time]),
+            ] as [(String, [Int64])] {
+                try db.execute(sql: sql, arguments: StatementArguments(arguments))
+                removed += db.changesCount
+            }
+            return removed
+        }
+    }
+
     // MARK: - Login flow
 
     public func savePendingAuthorization(_ pending: PendingAuthorization) async throws {

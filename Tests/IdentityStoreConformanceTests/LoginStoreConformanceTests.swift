@@ -392,3 +392,21 @@ struct LoginStoreConformanceTests {
         #expect(try await store.dueMessages(now: Self.at(1_000), limit: 10) == [])
     }
 }
+
+@Suite("LoginStore purge")
+struct LoginStorePurgeTests {
+    @Test(arguments: StoreBackend.allCases)
+    func purgeRemovesOnlyWhatIsPastTheCutoff(backend: StoreBackend) async throws {
+        let store = try backend.makeLoginStore()
+        let old = Date(timeIntervalSince1970: 1_700_000_000)
+        let cutoff = old.addingTimeInterval(3_600)
+        try await store.revokeAccessToken(id: "old", expiresAt: old)
+        try await store.revokeAccessToken(id: "new", expiresAt: cutoff.addingTimeInterval(60))
+        _ = try await store.rateLimit("k-old", limit: 1, window: .seconds(60), now: old)
+        let removed = try await store.purge(before: cutoff)
+        #expect(removed == 2)
+        #expect(try await store.isAccessTokenRevoked(id: "old") == false)
+        #expect(try await store.isAccessTokenRevoked(id: "new") == true)
+        #expect(try await store.purge(before: cutoff) == 0)
+    }
+}

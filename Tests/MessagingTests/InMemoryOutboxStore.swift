@@ -50,6 +50,7 @@ final class InMemoryOutboxStore: LoginStore {
 
     // MARK: Unused
 
+    func purge(before cutoff: Date) async throws -> Int { fatalError("unused") }
     func savePendingAuthorization(_ pending: PendingAuthorization) async throws { fatalError("unused") }
     func pendingAuthorization(_ id: String, now: Date) async throws -> PendingAuthorization? { fatalError("unused") }
     func saveChallenge(_ challenge: OneTimeCodeChallenge) async throws { fatalError("unused") }

@@ -56,6 +56,12 @@ public protocol LoginStore: Sendable {
     func recordPasswordFailure(_ customer: CustomerID, lockedUntil: Date?) async throws -> Int
     func resetPasswordFailures(_ customer: CustomerID) async throws
 
+    // MARK: Housekeeping
+    /// Deletes what can no longer be used (expired requests, challenges, codes, revocations, rate
+    /// windows, ended sessions, dead refresh families, delivered messages) and was last useful
+    /// before `cutoff`. Returns the number of rows removed.
+    func purge(before cutoff: Date) async throws -> Int
+
     // MARK: Outbox
     func enqueue(_ message: OutboxMessage) async throws
     func dueMessages(now: Date, limit: Int) async throws -> [OutboxMessage]

@@ -9,6 +9,7 @@ import Prometheus
 import ServiceLifecycle
 import SolmuHTTP
 import Messaging
+import AsyncHTTPClient
 import Policies
 import IdentityGraph
 import Tokens
@@ -77,13 +78,18 @@ struct Serve: AsyncParsableCommand {
             store: store, loginStore: loginStore, normalizer: IdentifierNormalizer(policy: policies.identifiers),
             clients: ClientAuthenticator(channels: policies.channels), keys: keys, issuer: issuer, logger: logger
         )
-        // Delivers one-time codes and back-channel logout tokens from the persisted outbox.
-        let outbox = OutboxDelivery(store: loginStore, policy: policies.messaging, logger: logger)
+        // Delivers one-time codes and back-channel logout tokens from the persisted outbox. The client
+        // never follows redirects: a redirected POST could carry a code or a token somewhere else.
+        let httpClient = HTTPClient(
+            eventLoopGroup: HTTPClient.defaultEventLoopGroup,
+            configuration: HTTPClient.Configuration(redirectConfiguration: .disallow)
+        )
+        let outbox = OutboxDelivery(store: loginStore, policy: policies.messaging, httpClient: httpClient, logger: logger)
         let router = SolmuRouter.build(services: services, metricsRegistry: registry)
         let app = Application(
             router: router,
             configuration: .init(address: .hostname(host, port: port), serverName: "Solmu"),
-            services: [outbox],
+            services: [outbox, LoginHousekeeping(store: loginStore, logger: logger)],
             onServerRunning: { channel in
                 logger.info("Solmu is listening", metadata: [
                     "address": "\(channel.localAddress?.description ?? "?")", "issuer": "\(issuer)",
@@ -92,6 +98,12 @@ struct Serve: AsyncParsableCommand {
             },
             logger: logger
         )
-        try await app.runService()
+        do {
+            try await app.runService()
+        } catch {
+            try? await httpClient.shutdown()
+            throw error
+        }
+        try await httpClient.shutdown()
     }
 }

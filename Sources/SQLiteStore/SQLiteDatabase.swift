@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import IdentityGraph
 
 /// One SQLite database file in WAL mode, migrated to the schema this build knows. The identity
 /// store and the login store share it, so that one file holds all of Solmu's state.
@@ -33,6 +34,29 @@ public final class SQLiteDatabase: Sendable {
             throw error
         } catch {
             throw SQLiteStoreError.cannotOpen(String(describing: error))
+        }
+    }
+
+    /// Runs `body` in a write transaction. Errors that are not the graph's own become
+    /// `IdentityGraphError.storage`, whose detail is for the operator's log only.
+    func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        do {
+            return try await pool.write(body)
+        } catch let error as IdentityGraphError {
+            throw error
+        } catch {
+            throw IdentityGraphError.storage(String(describing: error))
+        }
+    }
+
+    /// Runs `body` in a read-only snapshot (a WAL reader that never waits for the writer).
+    func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        do {
+            return try await pool.read(body)
+        } catch let error as IdentityGraphError {
+            throw error
+        } catch {
+            throw IdentityGraphError.storage(String(describing: error))
         }
     }
 }

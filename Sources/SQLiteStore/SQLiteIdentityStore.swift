@@ -6,7 +6,7 @@ import GRDB
 /// The embedded identity store: SQLite through GRDB, in WAL mode, so that reads never wait for
 /// the writer.
 public final class SQLiteIdentityStore: IdentityStore {
-    private let pool: DatabasePool
+    private let database: SQLiteDatabase
     private let rules: GraphRules
     private let hasher: IdentifierHasher
 
@@ -19,7 +19,7 @@ public final class SQLiteIdentityStore: IdentityStore {
 
     /// The identity store in an open database (shared with the other stores of the same file).
     public init(database: SQLiteDatabase, rules: GraphRules, hasher: IdentifierHasher) {
-        self.pool = database.pool
+        self.database = database
         self.rules = rules
         self.hasher = hasher
     }
@@ -205,23 +205,11 @@ public final class SQLiteIdentityStore: IdentityStore {
     // MARK: - Transactions
 
     private func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        do {
-            return try await pool.write(body)
-        } catch let error as IdentityGraphError {
-            throw error
-        } catch {
-            throw IdentityGraphError.storage(String(describing: error))
-        }
+        try await database.write(body)
     }
 
     private func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        do {
-            return try await pool.read(body)
-        } catch let error as IdentityGraphError {
-            throw error
-        } catch {
-            throw IdentityGraphError.storage(String(describing: error))
-        }
+        try await database.read(body)
     }
 
     // MARK: - Statements

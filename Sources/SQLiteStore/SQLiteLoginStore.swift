@@ -10,11 +10,11 @@ import Identifiers
 /// read-then-write steps below (code redemption, refresh rotation, rate limits) are atomic, also
 /// between several processes sharing the file.
 public final class SQLiteLoginStore: LoginStore {
-    private let pool: DatabasePool
+    private let database: SQLiteDatabase
 
     /// The login store in an open database (shared with the identity store of the same file).
     public init(database: SQLiteDatabase) {
-        self.pool = database.pool
+        self.database = database
     }
 
     // MARK: - Housekeeping
@@ -405,23 +405,11 @@ public final class SQLiteLoginStore: LoginStore {
     // MARK: - Transactions
 
     private func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        do {
-            return try await pool.write(body)
-        } catch let error as IdentityGraphError {
-            throw error
-        } catch {
-            throw IdentityGraphError.storage(String(describing: error))
-        }
+        try await database.write(body)
     }
 
     private func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        do {
-            return try await pool.read(body)
-        } catch let error as IdentityGraphError {
-            throw error
-        } catch {
-            throw IdentityGraphError.storage(String(describing: error))
-        }
+        try await database.read(body)
     }
 
     // MARK: - Statements

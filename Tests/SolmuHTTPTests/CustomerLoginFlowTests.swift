@@ -210,6 +210,73 @@ struct CustomerLoginFlowTests {
         }
     }
 
+    @Test func aCodeLoginVerifiesTheLinkOfAnExistingCustomer() async throws {
+        let existing = try await harness.store.createCustomer(
+            NewCustomer(identifiers: [.init(identifier: Identifier(trustedKind: .phone, namespace: nil, value: "+358401234567"), assurance: .asserted)]),
+            context: ChangeContext(actor: "callcenter")
+        )
+        try await harness.test { client in
+            let browser = Browser(client)
+            let pkce = Self.pkce()
+            let page = try await browser.get(Self.authorizeURI(client: "webshop", redirect: Self.webshopRedirect, scope: "openid phone", state: "e", nonce: "n", challenge: pkce.challenge, extra: "&ui_locales=fi"))
+            #expect(page.text.contains("lang=\"fi\""))
+            let codePage = try await browser.submit(page, action: "/login/start", [("identifier", "040 123 4567")])
+            #expect(codePage.text.contains("+358******567"))
+            let code = try await deliveredCode()
+            let done = try await browser.submit(codePage, action: "/login/code", [("code", code)])
+            // No password yet: the set-password page, then skip.
+            let back = try await browser.submit(done, action: "/login/set-password", [("skip", "1")])
+            #expect(back.status == .seeOther)
+            let issued = try await tokenRequest(client, [("grant_type", "authorization_code"), ("code", queryItems(back.headers[.location] ?? "")["code"] ?? ""), ("redirect_uri", Self.webshopRedirect), ("code_verifier", pkce.verifier)], basic: ("webshop", "webshop-dev-secret"))
+            let idToken = try #require(issued.json["id_token"] as? String)
+            let claims = try IDTokenHintVerifier(keys: harness.keys, issuer: TestHarness.issuer).verify(idToken)
+            #expect(claims.subject == existing.id.rawValue, "the same customer, not a new one")
+            #expect(claims.methods == ["otp", "sms"])
+            let link = try #require(try await harness.store.resolve(Identifier(trustedKind: .phone, namespace: nil, value: "+358401234567")))
+            #expect(link.links.first?.provenance.assurance == .verified)
+            let log = try await harness.store.linkLog(customer: existing.id, after: nil, limit: 10)
+            #expect(log.last?.record.action == .assuranceRaised)
+            #expect(log.last?.record.actor == "webshop")
+            let userinfo = try await client.execute(uri: "/oauth/userinfo", method: .post, headers: [.authorization: "Bearer \(issued.json["access_token"] as? String ?? "")"])
+            #expect(userinfo.json["phone_number"] as? String == "+358401234567")
+            #expect(userinfo.json["email"] == nil, "no email scope")
+        }
+    }
+
+    @Test func badTokenRequestsAreRefusedAndChangeNothing() async throws {
+        try await harness.test { client in
+            let browser = Browser(client)
+            let pkce = Self.pkce()
+            let page = try await browser.get(Self.authorizeURI(client: "webshop", redirect: Self.webshopRedirect, scope: "openid", state: "b", nonce: "n", challenge: pkce.challenge))
+            let codePage = try await browser.submit(page, action: "/login/start", [("identifier", "bad@example.com")])
+            let offer = try await browser.submit(codePage, action: "/login/code", [("code", try await deliveredCode())])
+            let back = try await browser.submit(offer, action: "/login/set-password", [("password", "short"), ("password_confirmation", "short")])
+            #expect(back.status == .badRequest, "a too short password is refused")
+            let differ = try await browser.submit(offer, action: "/login/set-password", [("password", "long enough passphrase"), ("password_confirmation", "long enough passphrasE")])
+            #expect(differ.status == .badRequest)
+            let redirect = try await browser.submit(offer, action: "/login/set-password", [("skip", "1")])
+            let code = try #require(queryItems(redirect.headers[.location] ?? "")["code"])
+            let before = try await harness.store.statistics()
+
+            for (fields, credentials, error) in [
+                ([("grant_type", "authorization_code"), ("code", "not-a-code"), ("redirect_uri", Self.webshopRedirect), ("code_verifier", pkce.verifier)], ("webshop", "webshop-dev-secret"), "invalid_grant"),
+                ([("grant_type", "authorization_code"), ("redirect_uri", Self.webshopRedirect)], ("webshop", "webshop-dev-secret"), "invalid_request"),
+                ([("grant_type", "refresh_token")], ("webshop", "webshop-dev-secret"), "invalid_request"),
+                ([("grant_type", "refresh_token"), ("refresh_token", OpaqueToken().value)], ("webshop", "webshop-dev-secret"), "invalid_grant"),
+            ] as [([(String, String)], (String, String), String)] {
+                let response = try await tokenRequest(client, fields, basic: credentials)
+                #expect(response.json["error"] as? String == error, "\(fields)")
+            }
+            // The code used by another client: refused (and burnt).
+            let stolen = try await tokenRequest(client, [("grant_type", "authorization_code"), ("code", code), ("redirect_uri", Self.appRedirect), ("code_verifier", pkce.verifier), ("client_id", "mobile-app")])
+            #expect(stolen.json["error"] as? String == "invalid_grant")
+            // A public client that sends a secret is not authenticated.
+            let withSecret = try await tokenRequest(client, [("grant_type", "refresh_token"), ("refresh_token", OpaqueToken().value), ("client_id", "mobile-app"), ("client_secret", "x")])
+            #expect(withSecret.json["error"] as? String == "invalid_client")
+            #expect(try await harness.store.statistics() == before, "refused token requests change no identity")
+        }
+    }
+
     @Test func passwordLoginAndLockout() async throws {
         let customer = try await harness.store.createCustomer(
             NewCustomer(identifiers: [.init(identifier: Identifier(trustedKind: .email, namespace: nil, value: "pw@example.com"), assurance: .verified)]),

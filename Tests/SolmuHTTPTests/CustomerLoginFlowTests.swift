@@ -98,6 +98,7 @@ struct CustomerLoginFlowTests {
             let wrong = try await browser.submit(codePage, action: "/login/code", [("code", code == "000000" ? "111111" : "000000")])
             #expect(wrong.status == .badRequest)
             #expect(wrong.text.contains("4"))
+            #expect(wrong.text.contains("a***@example.com"), "the page after a wrong code still names where the code went")
 
             // 3. The right code signs a new customer up and offers a password.
             let offer = try await browser.submit(wrong, action: "/login/code", [("code", code)])

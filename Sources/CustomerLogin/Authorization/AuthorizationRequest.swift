@@ -33,14 +33,13 @@ public struct AuthorizationRequest: Sendable, Codable, Equatable {
         _ parameters: [String: String], duplicated: Set<String>, channel lookup: (String) -> Channel?
     ) throws(AuthorizationRequestError) -> AuthorizationRequest {
         // First what decides where errors may go: the client and its redirect URI.
-        if duplicated.contains("client_id") || duplicated.contains("redirect_uri") {
-            throw .unsafe("client_id and redirect_uri must each appear once")
-        }
-        guard let clientID = parameters["client_id"] else { throw .unsafe("the request has no client_id") }
-        guard let channel = lookup(clientID) else { throw .unsafe("the client is not registered") }
-        guard let requestedRedirect = parameters["redirect_uri"] else { throw .unsafe("the request has no redirect_uri") }
+        if duplicated.contains("client_id") { throw .unsafe(.unknownClient, "client_id must appear once") }
+        if duplicated.contains("redirect_uri") { throw .unsafe(.invalidRedirectURI, "redirect_uri must appear once") }
+        guard let clientID = parameters["client_id"] else { throw .unsafe(.unknownClient, "the request has no client_id") }
+        guard let channel = lookup(clientID) else { throw .unsafe(.unknownClient, "the client is not registered") }
+        guard let requestedRedirect = parameters["redirect_uri"] else { throw .unsafe(.invalidRedirectURI, "the request has no redirect_uri") }
         guard let redirectURI = RedirectURIMatcher.match(requestedRedirect, registered: channel.redirectURIs) else {
-            throw .unsafe("the redirect_uri is not registered for this client")
+            throw .unsafe(.invalidRedirectURI, "the redirect_uri is not registered for this client")
         }
         let state = parameters["state"]
         func fail(_ code: String, _ description: String) -> AuthorizationRequestError {
@@ -64,7 +63,8 @@ public struct AuthorizationRequest: Sendable, Codable, Equatable {
             throw fail("unauthorized_client", "the client may not use the authorization code flow")
         }
 
-        let scope = (parameters["scope"] ?? OpenIDScope.openid).split(separator: " ").map(String.init)
+        var seenScopes = Set<String>()
+        let scope = (parameters["scope"] ?? OpenIDScope.openid).split(separator: " ").map(String.init).filter { seenScopes.insert($0).inserted }
         guard !scope.isEmpty else { throw fail("invalid_scope", "scope is empty") }
         let unknown = Set(scope).subtracting(OpenIDScope.all)
         guard unknown.isEmpty else { throw fail("invalid_scope", "scopes not available to customers: \(unknown.sorted().joined(separator: " ").prefix(200))") }
@@ -119,7 +119,7 @@ public struct AuthorizationRequest: Sendable, Codable, Equatable {
 
 extension AuthorizationRequest {
     /// The first of `fi` and `en` in a `ui_locales` list (`fi-FI en` → `fi`); `en` otherwise.
-    static func locale(from uiLocales: String?) -> String {
+    public static func locale(from uiLocales: String?) -> String {
         for tag in (uiLocales ?? "").split(separator: " ") {
             let language = tag.split(separator: "-").first.map { $0.lowercased() } ?? ""
             if language == "fi" || language == "en" { return language }
@@ -131,9 +131,16 @@ extension AuthorizationRequest {
 /// Why an authorization request was refused.
 public enum AuthorizationRequestError: Error, Sendable, Equatable {
     /// The client or its redirect URI cannot be trusted: show an error page, never redirect.
-    case unsafe(String)
+    /// The reason is for the operator's log.
+    case unsafe(UnsafeAuthorizationRequest, String)
     /// Send the error back to the client's redirect URI.
     case redirectable(AuthorizationErrorResponse)
+}
+
+/// Which part of a request could not be trusted.
+public enum UnsafeAuthorizationRequest: Sendable, Equatable {
+    case unknownClient
+    case invalidRedirectURI
 }
 
 /// An error sent to the client's redirect URI (RFC 6749 §4.1.2.1, RFC 9207 `iss`).

@@ -28,7 +28,10 @@ extension LoginService {
                 throw TokenGrantError.invalidGrant("the code was issued to another client")
             }
             guard grant.expiresAt > time else { throw TokenGrantError.invalidGrant("the code is invalid or expired") }
-            guard let redirectURI, redirectURI == grant.request.redirectURI else {
+            guard let redirectURI else {
+                throw TokenGrantError("invalid_request", "redirect_uri is required: it was in the authorization request")
+            }
+            guard redirectURI == grant.request.redirectURI else {
                 throw TokenGrantError.invalidGrant("redirect_uri does not match the authorization request")
             }
             if let challenge = grant.request.codeChallenge {

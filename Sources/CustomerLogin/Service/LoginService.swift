@@ -39,7 +39,8 @@ public struct LoginService: Sendable {
         self.now = now
     }
 
-    /// The audience of customer access tokens: the userinfo endpoint of this issuer.
+    /// The audience of customer access tokens: the issuer itself (its userinfo endpoint accepts
+    /// them), never the channel API's `<issuer>/v1`.
     public var customerTokenAudience: String { issuer }
 
     // MARK: - Authorization endpoint

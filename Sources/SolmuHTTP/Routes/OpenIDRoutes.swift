@@ -38,7 +38,7 @@ struct OpenIDRoutes: Sendable {
 
     private func authorize(_ request: Request, _ context: SolmuRequestContext) async throws -> Response {
         let query = QueryParameters(request.uri.query)
-        let locale = AuthorizationRequestLocale.from(query.values["ui_locales"])
+        let locale = AuthorizationRequest.locale(from: query.values["ui_locales"])
         do {
             switch try await login.authorize(query.values, duplicated: query.duplicated, sessionCookie: request.cookie(BrowserSecurity.sessionCookie)) {
             case let .redirect(location):
@@ -48,9 +48,9 @@ struct OpenIDRoutes: Sendable {
             }
         } catch let error as AuthorizationRequestError {
             switch error {
-            case let .unsafe(reason):
+            case let .unsafe(part, reason):
                 services.logger.notice("authorization request refused", metadata: ["reason": "\(reason)"])
-                let message: LoginMessage = reason.contains("redirect_uri") ? .invalidRedirectURI : .unknownClient
+                let message: LoginMessage = part == .invalidRedirectURI ? .invalidRedirectURI : .unknownClient
                 return BrowserSecurity.page(pages.render(.error(ErrorPageModel(message: message)), locale: locale), status: .badRequest)
             case let .redirectable(response):
                 return Response(status: .found, headers: [.location: LoginService.errorRedirect(response, issuer: services.issuer), .cacheControl: "no-store"])
@@ -185,7 +185,7 @@ struct OpenIDRoutes: Sendable {
     private func logout(_ request: Request, form: FormParameters?) async throws -> Response {
         let query = QueryParameters(request.uri.query)
         func parameter(_ name: String) -> String? { form?[name] ?? query.values[name] }
-        let locale = AuthorizationRequestLocale.from(parameter("ui_locales"))
+        let locale = AuthorizationRequest.locale(from: parameter("ui_locales"))
         do {
             let redirect = try await login.logout(
                 idTokenHint: parameter("id_token_hint"), clientID: parameter("client_id"),
@@ -194,7 +194,7 @@ struct OpenIDRoutes: Sendable {
             )
             let clear = [BrowserSecurity.clearCookie(BrowserSecurity.sessionCookie)]
             if let redirect {
-                var headers: HTTPFields = [.location: redirect, .cacheControl: "no-store"]
+                var headers: HTTPFields = [.location: redirect, .cacheControl: "no-store", HTTPField.Name("Referrer-Policy")!: "no-referrer"]
                 headers.append(HTTPField(name: .setCookie, value: clear[0]))
                 return Response(status: .found, headers: headers)
             }
@@ -267,16 +267,5 @@ struct OpenIDRoutes: Sendable {
         case .refused: .unprocessableContent
         default: .badRequest
         }
-    }
-}
-
-/// The page language of requests that are not (yet) a valid authorization request.
-enum AuthorizationRequestLocale {
-    static func from(_ uiLocales: String?) -> String {
-        for tag in (uiLocales ?? "").split(separator: " ") {
-            let language = tag.split(separator: "-").first.map { $0.lowercased() } ?? ""
-            if language == "fi" || language == "en" { return language }
-        }
-        return "en"
     }
 }

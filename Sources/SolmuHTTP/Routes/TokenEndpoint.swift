@@ -11,8 +11,9 @@ import NIOFoundationEssentialsCompat
 import IdentityGraph
 import Identifiers
 
-/// `POST /oauth/token` (RFC 6749 §3.2). Today: the `client_credentials` grant, with
-/// `client_secret_basic` or `client_secret_post`.
+/// `POST /oauth/token` (RFC 6749 §3.2): `client_credentials` for channels, and the customer
+/// grants `authorization_code` and `refresh_token`. Confidential channels authenticate with
+/// `client_secret_basic` or `client_secret_post`, public ones name themselves with `client_id`.
 struct TokenEndpoint: Sendable {
     let services: SolmuServices
 

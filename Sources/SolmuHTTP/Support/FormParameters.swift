@@ -14,6 +14,7 @@ import Channels
 /// repeating a parameter, and a parameter without a value counts as absent.
 struct FormParameters: Sendable {
     private var values: [String: String] = [:]
+    private var seen: Set<String> = []
 
     /// - Throws: `OAuthError.invalidRequest` for a repeated parameter or broken percent-encoding.
     init(_ body: String) throws(OAuthError) {
@@ -22,7 +23,7 @@ struct FormParameters: Sendable {
             guard let name = Self.decode(parts[0]), let value = Self.decode(parts.count > 1 ? parts[1] : "") else {
                 throw .invalidRequest("the form body is not valid application/x-www-form-urlencoded")
             }
-            guard values[name] == nil else {
+            guard seen.insert(name).inserted else {
                 throw .invalidRequest("the parameter \(Self.safeName(name)) appears more than once")
             }
             if !value.isEmpty { values[name] = value }

@@ -3,6 +3,7 @@
 struct QueryParameters: Sendable {
     var values: [String: String] = [:]
     var duplicated: Set<String> = []
+    private var seen: Set<String> = []
 
     init(_ query: String?) {
         guard let query else { return }
@@ -11,8 +12,9 @@ struct QueryParameters: Sendable {
             guard let name = FormParameters.decode(parts[0]), let value = FormParameters.decode(parts.count > 1 ? parts[1] : "") else {
                 continue
             }
-            if values[name] != nil {
+            if !seen.insert(name).inserted {
                 duplicated.insert(name)
+                values[name] = nil
             } else if !value.isEmpty {
                 values[name] = value
             }

@@ -72,6 +72,8 @@ let package = Package(
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -101,6 +103,12 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // TokenLifecycle: token exchange (RFC 8693), introspection (RFC 7662), revocation (RFC 7009).
+        .target(
+            name: "TokenLifecycle",
+            dependencies: ["Channels", "CustomerLogin", "Identifiers", "IdentityGraph", "Tokens"],
+            swiftSettings: swiftSettings
+        ),
         // SQLiteStore: the embedded IdentityStore and LoginStore on GRDB.
         .target(
             name: "SQLiteStore",
@@ -128,6 +136,7 @@ let package = Package(
                 "Policies",
                 "Tokens",
                 "CustomerLogin",
+                "TokenLifecycle",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -199,7 +208,7 @@ let package = Package(
         .testTarget(
             name: "SolmuHTTPTests",
             dependencies: [
-                "SolmuHTTP", "SQLiteStore", "Policies", "Tokens", "Channels", "IdentityGraph", "Identifiers", "CustomerLogin", "Messaging",
+                "SolmuHTTP", "SQLiteStore", "Policies", "Tokens", "Channels", "IdentityGraph", "Identifiers", "CustomerLogin", "Messaging", "TokenLifecycle",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings

@@ -5,8 +5,12 @@ public import IdentityGraph
 public struct Channel: Sendable, Equatable, Identifiable {
     /// How the channel authenticates at the token endpoint.
     public enum ClientType: Sendable, Equatable {
-        /// Holds a secret; only its scrypt hash is in policy.
+        /// Holds a secret; only its scrypt hash is in policy. It may also have ``Channel/publicKeysJSON``
+        /// and then authenticates with either.
         case confidential(SecretHash)
+        /// Confidential, with no secret: authenticates only with a client assertion signed by one of
+        /// its keys in ``Channel/publicKeysJSON`` (`private_key_jwt`, RFC 7523 §2.2).
+        case privateKeyJWT
         /// Cannot keep a secret (a mobile app, a single-page app).
         case `public`
     }
@@ -37,6 +41,12 @@ public struct Channel: Sendable, Equatable, Identifiable {
     public var backchannelLogoutURI: String?
     /// Registered `post_logout_redirect_uri` values, matched exactly.
     public var postLogoutRedirectURIs: [String] = []
+    /// What the channel may obtain by token exchange (RFC 8693); nothing when empty.
+    public var tokenExchange: [TokenExchangeRule] = []
+    /// The channel's public keys for `private_key_jwt`, as a JWKS document `{"keys":[…]}` (RFC 7517
+    /// §5), EC P-256 or Ed25519 keys each with `kid`, `alg` and `use`; `nil` when it has none. Decode
+    /// it with `JSONDecoder` into `Tokens.JSONWebKeySet` (Channels does not depend on Tokens).
+    public var publicKeysJSON: String? = nil
 
     public init(
         id: String, name: String, clientType: ClientType, grantTypes: Set<GrantType>, scopes: Set<String>,
@@ -55,8 +65,10 @@ public struct Channel: Sendable, Equatable, Identifiable {
     }
 
     public var isConfidential: Bool {
-        if case .confidential = clientType { return true }
-        return false
+        switch clientType {
+        case .confidential, .privateKeyJWT: true
+        case .public: false
+        }
     }
 
     /// Whether the channel may link `kind` at `assurance`.

@@ -27,10 +27,16 @@ public struct ClientAuthenticator: Sendable {
     }
 
     /// The channel, when `secret` is its secret.
-    /// - Throws: `ClientAuthenticationError` when the client is unknown, public, or the secret is wrong.
+    /// - Throws: `ClientAuthenticationError` when the client is unknown, public, has no secret
+    ///   (`private_key_jwt` only), or the secret is wrong.
     public func authenticate(clientID: String, secret: String) async throws(ClientAuthenticationError) -> Channel {
         guard let channel = channels[clientID] else { throw .unknownClient }
-        guard case let .confidential(hash) = channel.clientType else { throw .publicClientWithSecret }
+        let hash: SecretHash
+        switch channel.clientType {
+        case .confidential(let registered): hash = registered
+        case .privateKeyJWT: throw .noSecretRegistered
+        case .public: throw .publicClientWithSecret
+        }
         let presented = Array(HMAC<SHA256>.authenticationCode(for: Array(secret.utf8), using: cacheKey))
         let remembered = verified.mutex.withLock { $0[clientID] }
         if let remembered, ConstantTime.equals(remembered, presented) {
@@ -54,6 +60,8 @@ public enum ClientAuthenticationError: Error, Sendable, Equatable {
     case unknownClient
     case wrongSecret
     case publicClientWithSecret
+    /// The channel authenticates only with `private_key_jwt`; a secret is never accepted.
+    case noSecretRegistered
     case unavailable
 }
 

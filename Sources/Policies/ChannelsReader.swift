@@ -11,6 +11,16 @@ enum ChannelsReader {
             channels.append(try channel(id: id, node))
         }
         guard !channels.isEmpty else { throw root.error("defines no channels") }
+        // Rules name other channels: check them once all are known.
+        let ids = Set(channels.map(\.id))
+        for channel in channels {
+            for rule in channel.tokenExchange {
+                let named = [rule.audience] + rule.subjectClients + rule.actorClients
+                if let unknown = named.first(where: { !ids.contains($0) }) {
+                    throw root.error("channels.\(channel.id).token_exchange names the unknown channel '\(unknown)'")
+                }
+            }
+        }
         return channels
     }
 
@@ -23,12 +33,17 @@ enum ChannelsReader {
         let fields = try node.fields([
             "name", "type", "secret_hash", "grant_types", "scopes", "link", "see", "redirect_uris", "access_token_lifetime",
             "refresh_token_lifetime", "offline_token_lifetime", "id_token_signing_alg", "backchannel_logout_uri",
-            "post_logout_redirect_uris",
+            "post_logout_redirect_uris", "token_exchange", "jwks",
         ])
         let typeNode = try fields.required("type")
         let clientType: Channel.ClientType
         switch try typeNode.string() {
         case "confidential":
+            // A confidential channel authenticates with a secret, with keys (private_key_jwt), or both.
+            if fields["secret_hash"] == nil, fields["jwks"] != nil {
+                clientType = .privateKeyJWT
+                break
+            }
             let hashNode = try fields.required("secret_hash")
             do {
                 clientType = .confidential(try SecretHash(phc: try hashNode.string()))
@@ -41,6 +56,7 @@ enum ChannelsReader {
             }
         case "public":
             if let hashNode = fields["secret_hash"] { throw hashNode.error("a public channel has no secret") }
+            if let keysNode = fields["jwks"] { throw keysNode.error("a public channel has no keys") }
             clientType = .public
         default:
             throw typeNode.error("must be confidential or public")
@@ -106,11 +122,67 @@ enum ChannelsReader {
             channel.backchannelLogoutURI = try uri(value, allowPrivateUse: false)
         }
         channel.postLogoutRedirectURIs = try uris(fields["post_logout_redirect_uris"], allowPrivateUse: true)
+        if let keysNode = fields["jwks"] {
+            channel.publicKeysJSON = try publicKeys(keysNode)
+        }
+        if let rules = fields["token_exchange"] {
+            guard grantTypes.contains(.tokenExchange) else {
+                throw rules.error("token_exchange rules need the grant type urn:ietf:params:oauth:grant-type:token-exchange")
+            }
+            for element in try rules.sequence() {
+                channel.tokenExchange.append(try exchangeRule(element))
+            }
+        }
         return channel
     }
 }
 
 extension ChannelsReader {
+    static func exchangeRule(_ node: PolicyNode) throws(PolicyError) -> TokenExchangeRule {
+        let fields = try node.fields([
+            "audience", "subject_token_types", "subject_clients", "identifier_kinds", "actor", "actor_clients", "scopes", "max_lifetime",
+        ])
+        var kinds = Set<TokenExchangeRule.SubjectKind>()
+        for element in try fields.required("subject_token_types").sequence() {
+            guard let kind = TokenExchangeRule.SubjectKind(rawValue: try element.string()) else {
+                throw element.error("must be access_token or identifier")
+            }
+            kinds.insert(kind)
+        }
+        var identifierKinds = Set<IdentifierKind>()
+        for element in try fields["identifier_kinds"]?.sequence() ?? [] {
+            guard let kind = IdentifierKind(rawValue: try element.string()) else { throw element.error("unknown identifier kind") }
+            identifierKinds.insert(kind)
+        }
+        if kinds.contains(.identifier), identifierKinds.isEmpty {
+            throw node.error("a rule that accepts identifiers needs identifier_kinds")
+        }
+        var actorRequired = false
+        if let actor = fields["actor"] {
+            switch try actor.string() {
+            case "required": actorRequired = true
+            case "none": actorRequired = false
+            default: throw actor.error("must be required or none")
+            }
+        }
+        let actorClients = Set(try fields["actor_clients"]?.strings() ?? [])
+        if actorRequired, actorClients.isEmpty { throw node.error("a rule with actor: required needs actor_clients") }
+        var scopes = Set<String>()
+        for element in try fields.required("scopes").sequence() {
+            let scope = try element.string()
+            guard !scope.isEmpty, scope.count <= 64, scope.allSatisfy({ $0.isASCII && !$0.isWhitespace && $0 != "\"" && $0 != "\\" }) else {
+                throw element.error("a scope is 1 to 64 printable ASCII characters without spaces")
+            }
+            scopes.insert(scope)
+        }
+        return TokenExchangeRule(
+            audience: try fields.required("audience").string(), subjectKinds: kinds,
+            subjectClients: Set(try fields["subject_clients"]?.strings() ?? []), identifierKinds: identifierKinds,
+            actorRequired: actorRequired, actorClients: actorClients, scopes: scopes,
+            maxLifetime: .seconds(try fields.required("max_lifetime").int(in: 30...3_600))
+        )
+    }
+
     /// Absolute `https` URIs without fragments; `http` only on loopback; optionally private-use
     /// schemes (RFC 8252) for native apps.
     static func uris(_ node: PolicyNode?, allowPrivateUse: Bool) throws(PolicyError) -> [String] {

@@ -129,6 +129,13 @@ public final class SQLiteIdentityStore: IdentityStore {
         return try outcome.get()
     }
 
+    public func recordEvent(_ record: LinkLogRecord) async throws -> LinkLogEntry {
+        try await write { db in
+            try self.append(record, db: db)
+            return LinkLogEntry(sequence: db.lastInsertedRowID, record: record)
+        }
+    }
+
     // MARK: - Reads
 
     public func resolve(_ identifier: Identifier) async throws -> ResolvedCustomer? {

@@ -28,6 +28,7 @@ public final class SQLiteLoginStore: LoginStore {
                 ("DELETE FROM one_time_code_challenges WHERE expires_at < ?", [time]),
                 ("DELETE FROM authorization_codes WHERE expires_at < ?", [time]),
                 ("DELETE FROM revoked_access_tokens WHERE expires_at < ?", [time]),
+                ("DELETE FROM replay_cache WHERE expires_at < ?", [time]),
                 ("DELETE FROM rate_limits WHERE window_start < ?", [time]),
                 ("DELETE FROM outbox WHERE delivered_at IS NOT NULL AND delivered_at < ?", [time]),
                 ("DELETE FROM refresh_tokens WHERE family_id IN (SELECT id FROM refresh_families WHERE expires_at < ? OR revoked_at < ?)", [time, time]),
@@ -280,6 +281,20 @@ public final class SQLiteLoginStore: LoginStore {
         }
     }
 
+    public func refreshToken(digest: String) async throws -> (family: RefreshFamily, isCurrent: Bool)? {
+        try await read { db in
+            guard let row = try Row.fetchOne(
+                db.cachedStatement(sql: """
+                    SELECT t.rotated_at, \(Self.familyColumns("f"))
+                    FROM refresh_tokens AS t JOIN refresh_families AS f ON f.id = t.family_id
+                    WHERE t.digest = ?
+                    """),
+                arguments: [digest]
+            ) else { return nil }
+            return (try Self.family(from: row), (row["rotated_at"] as Int64?) == nil)
+        }
+    }
+
     public func revokeRefreshFamily(id: String, at time: Date) async throws {
         try await write { db in
             try db.cachedStatement(sql: "UPDATE refresh_families SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL")
@@ -315,6 +330,22 @@ public final class SQLiteLoginStore: LoginStore {
     public func isAccessTokenRevoked(id: String) async throws -> Bool {
         try await read { db in
             try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM revoked_access_tokens WHERE jti = ?"), arguments: [id]) ?? false
+        }
+    }
+
+    // MARK: - Replay detection
+
+    /// One statement: a new key is inserted; a stored key is replaced only when it has expired by
+    /// the store's clock. One row changed means the key was not live.
+    public func rememberOnce(_ key: String, until: Date) async throws -> Bool {
+        let expiresAt = Self.millis(until)
+        let now = Self.millis(Date())
+        return try await write { db in
+            try db.cachedStatement(sql: """
+                INSERT INTO replay_cache (key, expires_at) VALUES (?, ?)
+                ON CONFLICT (key) DO UPDATE SET expires_at = excluded.expires_at WHERE replay_cache.expires_at <= ?
+                """).execute(arguments: [key, expiresAt, now])
+            return db.changesCount == 1
         }
     }
 

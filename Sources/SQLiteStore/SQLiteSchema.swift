@@ -173,6 +173,16 @@ enum SQLiteSchema {
                 CREATE INDEX outbox_due ON outbox(delivered_at, next_attempt_at);
                 """)
         }
+        migrator.registerMigration("2026-11-22-replay-cache") { db in
+            try db.execute(sql: """
+                -- Keys of one-time values already seen (DPoP proof and client assertion jti), kept
+                -- until the value could no longer be accepted anyway.
+                CREATE TABLE replay_cache (
+                    key TEXT PRIMARY KEY NOT NULL,
+                    expires_at INTEGER NOT NULL
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 }

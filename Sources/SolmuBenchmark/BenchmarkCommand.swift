@@ -79,6 +79,10 @@ struct BenchmarkCommand: ParsableCommand {
     }
 
     private func measure() throws {
+        let loadBefore = MachineDescription.loadAverage()
+        if let loadBefore, loadBefore > 0.5 {
+            progress("warning: load average \(loadBefore) before the start: other processes are busy, the figures will be lower")
+        }
         guard let solmu = Subprocess.locate(solmu) else {
             throw BenchmarkError("no solmu binary at \(self.solmu): build it with `swift build -c release --product solmu` or pass --solmu PATH")
         }
@@ -119,7 +123,7 @@ struct BenchmarkCommand: ParsableCommand {
                     progress("warning: the server " + (status.map { "exited with status \($0)" } ?? "did not stop within 20 s and was killed"))
                 }
             }
-            report = try load(server: server, solmu: solmu, wrk: wrk, sample: sample, pathsFile: sampleFiles.paths, directory: directory, importResult: importResult)
+            report = try load(server: server, solmu: solmu, loadBefore: loadBefore, wrk: wrk, sample: sample, pathsFile: sampleFiles.paths, directory: directory, importResult: importResult)
         }
 
         print(report.markdown)
@@ -151,6 +155,12 @@ struct BenchmarkCommand: ParsableCommand {
         guard run.status == 0 else {
             throw BenchmarkError("solmu import exited with status \(run.status):\n\(run.output)")
         }
+        if run.output.contains("USAGE: solmu import") {
+            throw BenchmarkError("""
+                solmu import printed its help and exited 0 instead of importing: the binary never reached \
+                the async run() of its subcommands (see "Entry point fixed in 97c11bb" in docs/performance.md)
+                """)
+        }
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         let result = try ImportResult(summary: run.output, wallSeconds: seconds)
         progress(run.output.trimmingCharacters(in: .whitespacesAndNewlines) + String(format: " [wall %.1f s]", seconds))
@@ -165,7 +175,7 @@ struct BenchmarkCommand: ParsableCommand {
 
     /// Checks the endpoints answer as expected, then runs the three loads.
     private func load(
-        server: ServerProcess, solmu: URL, wrk wrkURL: URL, sample: [QuerySample], pathsFile: URL, directory: URL, importResult: ImportResult?
+        server: ServerProcess, solmu: URL, loadBefore: Double?, wrk wrkURL: URL, sample: [QuerySample], pathsFile: URL, directory: URL, importResult: ImportResult?
     ) throws -> BenchmarkReport {
         try server.waitUntilReady()
         progress("server ready")
@@ -186,7 +196,7 @@ struct BenchmarkCommand: ParsableCommand {
         let peak = server.peakResidentBytes()
 
         return BenchmarkReport(
-            machine: .current(solmu: solmu),
+            machine: .current(solmu: solmu, loadBefore: loadBefore),
             load: .init(threads: threads, connections: connections, duration: duration, wrkVersion: runner.version()),
             customers: customers, sampleSize: sample.count, importResult: importResult,
             health: health, resolve: resolve, token: tokens, peakResidentBytes: peak

@@ -68,6 +68,9 @@ struct BenchmarkReport {
         lines.append("## Solmu benchmark, \(machine.date)")
         lines.append("")
         lines.append("- Machine: \(machine.processors) CPUs (nproc), \(machine.cpuModel), \(machine.memory) RAM")
+        if let load = machine.loadBefore {
+            lines.append("- Load average before the run: \(String(format: "%.2f", load))" + (load > 0.5 ? " (other processes were busy: figures are lower than on an idle machine)" : ""))
+        }
         lines.append("- Commit: \(machine.commit)")
         lines.append("- Command: `\(machine.commandLine)`")
         lines.append("- Load: \(load.wrkVersion), \(load.threads) threads, \(load.connections) connections, \(load.duration) s per endpoint, on the same machine as the server")

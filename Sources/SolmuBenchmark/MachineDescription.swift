@@ -5,12 +5,15 @@ struct MachineDescription {
     let processors: String
     let cpuModel: String
     let memory: String
+    /// /proc/loadavg's 1-minute figure before the benchmark started any work: other load on the
+    /// machine makes every figure lower.
+    let loadBefore: Double?
     let date: String
     let commit: String
     let commandLine: String
 
     /// - Parameter solmu: The measured binary; the commit is that of the checkout it was built in.
-    static func current(solmu: URL) -> MachineDescription {
+    static func current(solmu: URL, loadBefore: Double?) -> MachineDescription {
         let nproc = Subprocess.locate("nproc").flatMap { try? Subprocess.run($0, []) }
             .map { $0.output.trimmingCharacters(in: .whitespacesAndNewlines) }
         let cpuinfo = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
@@ -22,10 +25,17 @@ struct MachineDescription {
             processors: nproc.flatMap { $0.isEmpty ? nil : $0 } ?? String(ProcessInfo.processInfo.activeProcessorCount),
             cpuModel: field("model name", in: cpuinfo) ?? "unknown",
             memory: memory,
+            loadBefore: loadBefore,
             date: ISO8601DateFormatter().string(from: Date()),
             commit: gitCommit(in: solmu.deletingLastPathComponent()),
             commandLine: CommandLine.arguments.map(shellQuoted).joined(separator: " ")
         )
+    }
+
+    /// The 1-minute load average, from /proc/loadavg.
+    static func loadAverage() -> Double? {
+        guard let text = try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8) else { return nil }
+        return text.split(separator: " ").first.flatMap { Double($0) }
     }
 
     /// The first `name: value` of a /proc text file.

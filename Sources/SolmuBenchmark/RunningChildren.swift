@@ -1,6 +1,3 @@
-import Foundation
-import Synchronization
-
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -9,28 +6,50 @@ import Darwin
 
 /// The children running now, so that SIGINT or SIGTERM to the benchmark stops them too
 /// (a server left behind would hold its port and skew the next run).
+///
+/// The signal handler may only do async-signal-safe things: it reads process ids from a fixed
+/// table (no locks, no allocation), sends them SIGTERM with `kill` and leaves with `_exit`.
+/// (A Dispatch signal source does not fit: on Linux it needs the signal blocked in every thread,
+/// and the children would inherit that mask.)
 enum RunningChildren {
-    private static let pids = Mutex<Set<pid_t>>([])
-    /// Kept alive for the life of the process; written once, at start-up, before any other thread exists.
-    nonisolated(unsafe) private static var signalSources: [any DispatchSourceSignal] = []
+    private static let capacity = 16
+    nonisolated(unsafe) private static let slots: UnsafeMutablePointer<pid_t> = {
+        let slots = UnsafeMutablePointer<pid_t>.allocate(capacity: capacity)
+        slots.initialize(repeating: 0, count: capacity)
+        return slots
+    }()
+    nonisolated(unsafe) private static let message: UnsafeMutableBufferPointer<CChar> = {
+        let text = Array("\nsolmu-benchmark: interrupted; sent SIGTERM to the server and wrk\n".utf8CString)
+        let buffer = UnsafeMutableBufferPointer<CChar>.allocate(capacity: text.count)
+        _ = buffer.initialize(from: text)
+        return buffer
+    }()
 
-    static func add(_ pid: pid_t) { pids.withLock { _ = $0.insert(pid) } }
-    static func remove(_ pid: pid_t) { pids.withLock { _ = $0.remove(pid) } }
-
-    /// On SIGINT or SIGTERM: pass SIGTERM to every child, then exit.
-    static func stopOnSignals() {
-        let sources = [SIGINT, SIGTERM].map { number in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler {
-                let children = pids.withLock { $0 }
-                for pid in children { kill(pid, SIGTERM) }
-                FileHandle.standardError.write(Data("\nsolmu-benchmark: interrupted; stopped \(children.count) child process(es)\n".utf8))
-                exit(128 + number)
-            }
-            source.resume()
-            return source
+    /// Called from the main thread only (the benchmark starts its children one after another).
+    static func add(_ pid: pid_t) {
+        for index in 0..<capacity where slots[index] == 0 {
+            slots[index] = pid
+            return
         }
-        signalSources = sources
+    }
+
+    static func remove(_ pid: pid_t) {
+        for index in 0..<capacity where slots[index] == pid { slots[index] = 0 }
+    }
+
+    /// On SIGINT or SIGTERM: SIGTERM to every child, then exit with 128 + the signal.
+    static func stopOnSignals() {
+        _ = slots  // initialize the statics now, never inside the handler
+        _ = message
+        for number in [SIGINT, SIGTERM] {
+            signal(number) { number in
+                for index in 0..<RunningChildren.capacity {
+                    let pid = RunningChildren.slots[index]
+                    if pid > 0 { kill(pid, SIGTERM) }
+                }
+                _ = write(2, RunningChildren.message.baseAddress, RunningChildren.message.count - 1)
+                _exit(128 + number)
+            }
+        }
     }
 }

@@ -1,5 +1,6 @@
 public import Channels
 public import CustomerLogin
+public import TokenLifecycle
 import Crypto
 public import Foundation
 public import Identifiers
@@ -20,7 +21,11 @@ public struct SolmuServices: Sendable {
     public var clients: ClientAuthenticator
     public var signer: TokenSigner
     public var verifier: AccessTokenVerifier
-    public var keys: SigningKeySet
+    /// The signing keys: the one store the signer, the verifiers and the JWKS read, so that a
+    /// reload (``KeyReloadService``) reaches all of them at once.
+    public var keyStore: SigningKeyStore
+    /// The keys in use now.
+    public var keys: SigningKeySet { keyStore.current }
     /// The issuer URL, `iss` of every token.
     public var issuer: String
     /// The audience (RFC 8707 resource) of the Solmu API: `<issuer>/v1`.
@@ -31,30 +36,46 @@ public struct SolmuServices: Sendable {
     public var login: LoginService
     /// Verifies customers' access tokens (audience: the issuer) at the userinfo endpoint.
     public var customerTokenVerifier: AccessTokenVerifier
+    /// Token exchange (RFC 8693).
+    public var exchange: TokenExchange
+    /// Introspection (RFC 7662) and revocation (RFC 7009).
+    public var introspection: TokenIntrospection
     var pages: LoginPages
     var browser: BrowserSecurity
 
+    /// - Parameters:
+    ///   - keys: The keys loaded at start-up; the link-log key and the secrets derived from it
+    ///     come from here.
+    ///   - keyStore: The store of the same keys directory; by default a store around `keys` that
+    ///     reloads from their directory when asked (by ``KeyReloadService``).
     /// - Throws: when the login page templates cannot be loaded.
     public init(
         store: any IdentityStore, loginStore: any LoginStore, normalizer: IdentifierNormalizer, clients: ClientAuthenticator,
-        keys: SigningKeySet, issuer: String, logger: Logger, metrics: SolmuMetrics = SolmuMetrics(),
+        keys: SigningKeySet, keyStore: SigningKeyStore? = nil, issuer: String, logger: Logger, metrics: SolmuMetrics = SolmuMetrics(),
         loginSettings: LoginSettings = LoginSettings(), now: @escaping @Sendable () -> Date = Date.init
     ) throws {
+        let keyStore = keyStore ?? SigningKeyStore(reloading: keys)
         self.store = store
         self.normalizer = normalizer
         self.clients = clients
-        self.keys = keys
+        self.keyStore = keyStore
         self.issuer = issuer
         self.apiAudience = Self.apiAudience(issuer: issuer)
-        self.signer = TokenSigner(keys: keys, issuer: issuer, now: now)
-        self.verifier = AccessTokenVerifier(keys: keys, issuer: issuer, audience: apiAudience, now: now)
-        self.customerTokenVerifier = AccessTokenVerifier(keys: keys, issuer: issuer, audience: issuer, now: now)
+        self.signer = TokenSigner(keyStore: keyStore, issuer: issuer, now: now)
+        self.verifier = AccessTokenVerifier(keyStore: keyStore, issuer: issuer, audience: apiAudience, now: now)
+        self.customerTokenVerifier = AccessTokenVerifier(keyStore: keyStore, issuer: issuer, audience: issuer, now: now)
         self.logger = logger
         self.metrics = metrics
         self.login = LoginService(
             identities: store, store: loginStore, normalizer: normalizer, channels: clients, signer: signer, issuer: issuer,
             secretKey: Self.derive(keys.linkLogKey, purpose: "solmu one-time codes"), settings: loginSettings, now: now
         )
+        let inspector = AccessTokenInspector(keyStore: keyStore, issuer: issuer, now: now)
+        self.exchange = TokenExchange(
+            identities: store, logins: loginStore, normalizer: normalizer, signer: signer, inspector: inspector,
+            hasher: IdentifierHasher(key: keys.linkLogKey), now: now
+        )
+        self.introspection = TokenIntrospection(logins: loginStore, inspector: inspector, now: now)
         self.pages = try LoginPages()
         self.browser = BrowserSecurity(key: Self.derive(keys.linkLogKey, purpose: "solmu csrf"))
     }

@@ -324,6 +324,41 @@ struct LoginStoreConformanceTests {
         #expect(try await store.isAccessTokenRevoked(id: "jti-2") == false)
     }
 
+    // MARK: - Replay detection
+
+    // rememberOnce judges expiry by the store's own clock, so these times are relative to now.
+
+    @Test(arguments: StoreBackend.allCases)
+    func aKeyIsRememberedOnce(backend: StoreBackend) async throws {
+        let store = try backend.makeLoginStore()
+        let until = Date().addingTimeInterval(300)
+        #expect(try await store.rememberOnce("dpop:jkt-1:jti-1", until: until))
+        #expect(try await store.rememberOnce("dpop:jkt-1:jti-1", until: until) == false)
+        // A later expiry does not make a replay acceptable.
+        #expect(try await store.rememberOnce("dpop:jkt-1:jti-1", until: until.addingTimeInterval(3_600)) == false)
+        // Other keys are independent.
+        #expect(try await store.rememberOnce("dpop:jkt-2:jti-1", until: until))
+        #expect(try await store.rememberOnce("assertion:pos:jti-1", until: until))
+    }
+
+    @Test(arguments: StoreBackend.allCases)
+    func concurrentInsertsOfOneKeyRememberItOnce(backend: StoreBackend) async throws {
+        let store = try backend.makeLoginStore()
+        let until = Date().addingTimeInterval(300)
+        let results = try await Self.concurrently(16) { _ in try await store.rememberOnce("assertion:pos:jti-race", until: until) }
+        #expect(results.filter { $0 }.count == 1)
+    }
+
+    @Test(arguments: StoreBackend.allCases)
+    func anExpiredKeyMayBeRememberedAgain(backend: StoreBackend) async throws {
+        let store = try backend.makeLoginStore()
+        // Stored already expired: the next use is not a replay.
+        #expect(try await store.rememberOnce("dpop:jkt-1:jti-1", until: Date().addingTimeInterval(-1)))
+        #expect(try await store.rememberOnce("dpop:jkt-1:jti-1", until: Date().addingTimeInterval(300)))
+        // Now it is live again and refused.
+        #expect(try await store.rememberOnce("dpop:jkt-1:jti-1", until: Date().addingTimeInterval(300)) == false)
+    }
+
     // MARK: - Passwords
 
     @Test(arguments: StoreBackend.allCases)
@@ -408,5 +443,19 @@ struct LoginStorePurgeTests {
         #expect(try await store.isAccessTokenRevoked(id: "old") == false)
         #expect(try await store.isAccessTokenRevoked(id: "new") == true)
         #expect(try await store.purge(before: cutoff) == 0)
+    }
+}
+
+@Suite("LoginStore purge of replay keys")
+struct LoginStoreReplayPurgeTests {
+    @Test(arguments: StoreBackend.allCases)
+    func purgeRemovesExpiredReplayKeys(backend: StoreBackend) async throws {
+        let store = try backend.makeLoginStore()
+        let now = Date()
+        #expect(try await store.rememberOnce("old", until: now.addingTimeInterval(-7_200)))
+        #expect(try await store.rememberOnce("live", until: now.addingTimeInterval(300)))
+        #expect(try await store.purge(before: now.addingTimeInterval(-3_600)) == 1)
+        #expect(try await store.purge(before: now.addingTimeInterval(-3_600)) == 0)
+        #expect(try await store.rememberOnce("live", until: now.addingTimeInterval(300)) == false)
     }
 }

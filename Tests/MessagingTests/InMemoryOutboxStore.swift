@@ -51,6 +51,7 @@ final class InMemoryOutboxStore: LoginStore {
     // MARK: Unused
 
     func purge(before cutoff: Date) async throws -> Int { fatalError("unused") }
+    func refreshToken(digest: String) async throws -> (family: RefreshFamily, isCurrent: Bool)? { fatalError("unused") }
     func savePendingAuthorization(_ pending: PendingAuthorization) async throws { fatalError("unused") }
     func pendingAuthorization(_ id: String, now: Date) async throws -> PendingAuthorization? { fatalError("unused") }
     func saveChallenge(_ challenge: OneTimeCodeChallenge) async throws { fatalError("unused") }
@@ -73,6 +74,7 @@ final class InMemoryOutboxStore: LoginStore {
     func revokeRefreshFamilies(session id: String, at time: Date) async throws -> [String] { fatalError("unused") }
     func revokeAccessToken(id: String, expiresAt: Date) async throws { fatalError("unused") }
     func isAccessTokenRevoked(id: String) async throws -> Bool { fatalError("unused") }
+    func rememberOnce(_ key: String, until: Date) async throws -> Bool { fatalError("unused") }
     func password(of customer: CustomerID) async throws -> PasswordRecord? { fatalError("unused") }
     func setPassword(_ hash: String, for customer: CustomerID) async throws { fatalError("unused") }
     func recordPasswordFailure(_ customer: CustomerID, lockedUntil: Date?) async throws -> Int { fatalError("unused") }

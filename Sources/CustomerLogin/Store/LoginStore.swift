@@ -42,6 +42,9 @@ public protocol LoginStore: Sendable {
     func createRefreshFamily(_ family: RefreshFamily, firstTokenDigest: String) async throws
     /// Replaces the current token of its family by `newDigest`, detecting reuse.
     func rotateRefreshToken(digest: String, newDigest: String, now: Date) async throws -> RefreshRotation
+    /// The family of a refresh token, and whether the token is its current one (for
+    /// introspection and revocation); `nil` for an unknown token.
+    func refreshToken(digest: String) async throws -> (family: RefreshFamily, isCurrent: Bool)?
     func revokeRefreshFamily(id: String, at time: Date) async throws
     /// Revokes every family of a session (logout); returns their ids.
     func revokeRefreshFamilies(session id: String, at time: Date) async throws -> [String]
@@ -49,6 +52,12 @@ public protocol LoginStore: Sendable {
     // MARK: Access tokens
     func revokeAccessToken(id: String, expiresAt: Date) async throws
     func isAccessTokenRevoked(id: String) async throws -> Bool
+
+    // MARK: Replay detection
+    /// Stores `key` until `until`; `false` when it is already stored and not yet expired (a
+    /// replay). Atomic: of concurrent calls with one key, exactly one gets `true`. An expired entry
+    /// is replaced. Callers namespace keys: `dpop:<jkt>:<jti>`, `assertion:<client>:<jti>`.
+    func rememberOnce(_ key: String, until: Date) async throws -> Bool
 
     // MARK: Passwords
     func password(of customer: CustomerID) async throws -> PasswordRecord?
@@ -58,7 +67,7 @@ public protocol LoginStore: Sendable {
 
     // MARK: Housekeeping
     /// Deletes what can no longer be used (expired requests, challenges, codes, revocations, rate
-    /// windows, ended sessions, dead refresh families, delivered messages) and was last useful
+    /// windows, ended sessions, dead refresh families, delivered messages, replay keys) and was last useful
     /// before `cutoff`. Returns the number of rows removed.
     func purge(before cutoff: Date) async throws -> Int
 

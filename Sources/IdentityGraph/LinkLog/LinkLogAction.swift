@@ -8,4 +8,7 @@ public enum LinkLogAction: String, Sendable, Codable, CaseIterable {
     case assuranceRaised = "assurance_raised"
     /// An identifier was unlinked from a customer.
     case unlinked
+    /// A channel obtained a token for the customer by token exchange (RFC 8693); nothing in the
+    /// graph changed. The reason names the audience, the scopes and the actor.
+    case tokenExchanged = "token_exchanged"
 }

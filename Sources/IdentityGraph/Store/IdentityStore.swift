@@ -31,6 +31,10 @@ public protocol IdentityStore: Sendable {
     /// The customer with profile and links; `nil` when unknown.
     func customer(_ id: CustomerID) async throws -> Customer?
 
+    /// Appends an entry that records an event without changing the graph (a token exchange:
+    /// who obtained a token for whom). Returns it with its sequence number.
+    func recordEvent(_ record: LinkLogRecord) async throws -> LinkLogEntry
+
     /// Link-log entries in sequence order, after `after` (exclusive), at most `limit`.
     func linkLog(customer: CustomerID?, after: Int64?, limit: Int) async throws -> [LinkLogEntry]
 

@@ -89,7 +89,7 @@ struct Serve: AsyncParsableCommand {
         let app = Application(
             router: router,
             configuration: .init(address: .hostname(host, port: port), serverName: "Solmu"),
-            services: [outbox, LoginHousekeeping(store: loginStore, logger: logger)],
+            services: [outbox, LoginHousekeeping(store: loginStore, logger: logger), KeyReloadService(store: services.keyStore, logger: logger)],
             onServerRunning: { channel in
                 logger.info("Solmu is listening", metadata: [
                     "address": "\(channel.localAddress?.description ?? "?")", "issuer": "\(issuer)",

@@ -25,7 +25,8 @@ struct DiscoveryRoutes: Sendable {
             try JSONCoding.response(document, headers: [.cacheControl: "public, max-age=300"])
         }
         router.get("/.well-known/jwks.json") { _, _ in
-            try JSONCoding.response(services.keys.jwks, headers: [.cacheControl: "public, max-age=300"])
+            // The store's current set, so that a rotation is published without a restart.
+            try JSONCoding.response(services.keyStore.current.jwks, headers: [.cacheControl: "public, max-age=300"])
         }
     }
 }
@@ -41,7 +42,11 @@ struct ServerMetadata: Encodable, Sendable {
     var scopesSupported: [String]
     var responseTypesSupported = ["code"]
     var responseModesSupported = ["query"]
-    var grantTypesSupported = [GrantType.authorizationCode.rawValue, GrantType.refreshToken.rawValue, GrantType.clientCredentials.rawValue]
+    var grantTypesSupported = [GrantType.authorizationCode.rawValue, GrantType.refreshToken.rawValue, GrantType.clientCredentials.rawValue, GrantType.tokenExchange.rawValue]
+    var introspectionEndpoint: String
+    var revocationEndpoint: String
+    var introspectionEndpointAuthMethodsSupported = ["client_secret_basic", "client_secret_post"]
+    var revocationEndpointAuthMethodsSupported = ["client_secret_basic", "client_secret_post", "none"]
     var subjectTypesSupported = ["public"]
     var idTokenSigningAlgValuesSupported = ["ES256", "EdDSA"]
     var tokenEndpointAuthMethodsSupported = ["client_secret_basic", "client_secret_post", "none"]
@@ -68,6 +73,8 @@ struct ServerMetadata: Encodable, Sendable {
         tokenEndpoint = base + "/oauth/token"
         userinfoEndpoint = base + "/oauth/userinfo"
         endSessionEndpoint = base + "/oauth/logout"
+        introspectionEndpoint = base + "/oauth/introspect"
+        revocationEndpoint = base + "/oauth/revoke"
         jwksURI = base + "/.well-known/jwks.json"
         scopesSupported = OpenIDScope.all.sorted() + SolmuScope.all.sorted()
         serviceDocumentation = base + "/openapi.yaml"
@@ -79,6 +86,10 @@ struct ServerMetadata: Encodable, Sendable {
         case tokenEndpoint = "token_endpoint"
         case userinfoEndpoint = "userinfo_endpoint"
         case endSessionEndpoint = "end_session_endpoint"
+        case introspectionEndpoint = "introspection_endpoint"
+        case revocationEndpoint = "revocation_endpoint"
+        case introspectionEndpointAuthMethodsSupported = "introspection_endpoint_auth_methods_supported"
+        case revocationEndpointAuthMethodsSupported = "revocation_endpoint_auth_methods_supported"
         case jwksURI = "jwks_uri"
         case scopesSupported = "scopes_supported"
         case responseTypesSupported = "response_types_supported"

@@ -1,5 +1,6 @@
 import Channels
 import CustomerLogin
+import TokenLifecycle
 import Foundation
 import Hummingbird
 import Logging
@@ -21,10 +22,16 @@ struct TokenEndpoint: Sendable {
         router.post("/oauth/token") { request, context in
             try await handle(request, context: context)
         }
+        router.post("/oauth/introspect") { request, context in
+            try await introspect(request)
+        }
+        router.post("/oauth/revoke") { request, context in
+            try await revoke(request)
+        }
     }
 
-    private func handle(_ request: Request, context: SolmuRequestContext) async throws -> Response {
-        var request = request
+    /// The form body of a token-endpoint-style request.
+    private func form(_ request: inout Request) async throws -> FormParameters {
         guard let contentType = request.headers[.contentType], let mediaType = MediaType(from: contentType),
               mediaType.isType(.applicationUrlEncoded)
         else {
@@ -36,7 +43,38 @@ struct TokenEndpoint: Sendable {
         } catch {
             throw OAuthError.invalidRequest("the body is larger than 64 KiB")
         }
-        let form = try FormParameters(String(buffer: body))
+        return try FormParameters(String(buffer: body))
+    }
+
+    /// RFC 7662: confidential channels only.
+    private func introspect(_ request: Request) async throws -> Response {
+        var request = request
+        let form = try await form(&request)
+        let channel = try await authenticateClient(request, form: form)
+        guard channel.isConfidential else {
+            throw OAuthError("unauthorized_client", "only confidential clients may introspect tokens", status: .badRequest)
+        }
+        guard let token = form["token"] else { throw OAuthError.invalidRequest("token is required") }
+        let result = try await services.introspection.introspect(token, hint: form["token_type_hint"], channel: channel)
+        return try JSONCoding.response(result, headers: [.cacheControl: "no-store"])
+    }
+
+    /// RFC 7009: the answer is 200 whether or not the token was known.
+    private func revoke(_ request: Request) async throws -> Response {
+        var request = request
+        let form = try await form(&request)
+        let channel = try await authenticateClient(request, form: form)
+        guard let token = form["token"] else { throw OAuthError.invalidRequest("token is required") }
+        if let hint = form["token_type_hint"], hint != "access_token", hint != "refresh_token" {
+            throw OAuthError("unsupported_token_type", "token_type_hint must be access_token or refresh_token")
+        }
+        try await services.introspection.revoke(token, hint: form["token_type_hint"], channel: channel)
+        return Response(status: .ok, headers: [.cacheControl: "no-store"])
+    }
+
+    private func handle(_ request: Request, context: SolmuRequestContext) async throws -> Response {
+        var request = request
+        let form = try await form(&request)
         let channel = try await authenticateClient(request, form: form)
 
         guard let grant = form["grant_type"] else {
@@ -59,7 +97,23 @@ struct TokenEndpoint: Sendable {
                 try await services.login.refresh(channel: channel, refreshToken: refreshToken, scope: form["scope"])
             }
         case .tokenExchange:
-            throw OAuthError.unsupportedGrantType("token exchange is not available at this server yet")
+            let exchangeRequest = ExchangeRequest(
+                subjectToken: form["subject_token"], subjectTokenType: form["subject_token_type"], actorToken: form["actor_token"],
+                actorTokenType: form["actor_token_type"], audience: form["audience"], resource: form["resource"], scope: form["scope"],
+                requestedTokenType: form["requested_token_type"]
+            )
+            let exchanged: ExchangedToken
+            do {
+                exchanged = try await services.exchange.exchange(exchangeRequest, channel: channel)
+            } catch let error as TokenGrantError {
+                throw OAuthError(error.code, error.description)
+            }
+            services.metrics.tokensIssued.increment()
+            return try JSONCoding.response(
+                ExchangeResponse(accessToken: exchanged.accessToken, issuedTokenType: exchanged.issuedTokenType, tokenType: "Bearer",
+                                 expiresIn: exchanged.expiresIn, scope: exchanged.scope.joined(separator: " ")),
+                headers: [.cacheControl: "no-store", HTTPField.Name("Pragma")!: "no-cache"]
+            )
         case .none:
             throw OAuthError.unsupportedGrantType("unknown grant_type")
         }
@@ -162,6 +216,23 @@ struct TokenEndpoint: Sendable {
               !id.isEmpty
         else { return nil }
         return (id, secret)
+    }
+}
+
+/// RFC 8693 §2.2.1.
+struct ExchangeResponse: Encodable {
+    var accessToken: String
+    var issuedTokenType: String
+    var tokenType: String
+    var expiresIn: Int
+    var scope: String
+
+    enum CodingKeys: String, CodingKey {
+        case accessToken = "access_token"
+        case issuedTokenType = "issued_token_type"
+        case tokenType = "token_type"
+        case expiresIn = "expires_in"
+        case scope
     }
 }
 

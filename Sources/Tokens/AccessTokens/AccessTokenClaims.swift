@@ -23,6 +23,36 @@ public struct AccessTokenClaims: Sendable, Codable, Equatable {
     public var scope: [String]
     /// `client_id`: the OAuth client the token was issued to.
     public var clientID: String
+    /// `acr`: how strongly the subject was authenticated (customer tokens).
+    public var contextClass: String?
+    /// `act` (RFC 8693 §4.1): who acts for the subject; nested when delegation is chained.
+    public var actor: Actor?
+    /// `cnf.jkt` (RFC 9449 §6): the thumbprint of the DPoP key the token is bound to.
+    public var confirmationKey: String?
+
+    /// An `act` claim: the acting party, and whoever acted before it.
+    public final class Actor: Sendable, Codable, Equatable {
+        public let subject: String
+        public let clientID: String?
+        public let actor: Actor?
+
+        public init(subject: String, clientID: String?, actor: Actor?) {
+            self.subject = subject
+            self.clientID = clientID
+            self.actor = actor
+        }
+
+        /// How many actors deep the chain is.
+        public var depth: Int { 1 + (actor?.depth ?? 0) }
+
+        public static func == (lhs: Actor, rhs: Actor) -> Bool {
+            lhs.subject == rhs.subject && lhs.clientID == rhs.clientID && lhs.actor == rhs.actor
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case subject = "sub", clientID = "client_id", actor = "act"
+        }
+    }
 
     /// Creates claims.
     public init(
@@ -48,6 +78,13 @@ public struct AccessTokenClaims: Sendable, Codable, Equatable {
         case tokenID = "jti"
         case scope
         case clientID = "client_id"
+        case contextClass = "acr"
+        case actor = "act"
+        case confirmation = "cnf"
+    }
+
+    private struct Confirmation: Codable {
+        var jkt: String
     }
 
     public init(from decoder: any Decoder) throws {
@@ -65,6 +102,9 @@ public struct AccessTokenClaims: Sendable, Codable, Equatable {
         scope = try container.decodeIfPresent(String.self, forKey: .scope)?
             .split(separator: " ", omittingEmptySubsequences: true).map(String.init) ?? []
         clientID = try container.decode(String.self, forKey: .clientID)
+        contextClass = try container.decodeIfPresent(String.self, forKey: .contextClass)
+        actor = try container.decodeIfPresent(Actor.self, forKey: .actor)
+        confirmationKey = try container.decodeIfPresent(Confirmation.self, forKey: .confirmation)?.jkt
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -83,5 +123,8 @@ public struct AccessTokenClaims: Sendable, Codable, Equatable {
             try container.encode(scope.joined(separator: " "), forKey: .scope)
         }
         try container.encode(clientID, forKey: .clientID)
+        try container.encodeIfPresent(contextClass, forKey: .contextClass)
+        try container.encodeIfPresent(actor, forKey: .actor)
+        try container.encodeIfPresent(confirmationKey.map(Confirmation.init(jkt:)), forKey: .confirmation)
     }
 }

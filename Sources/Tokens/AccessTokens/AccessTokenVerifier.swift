@@ -13,14 +13,23 @@ public import Foundation
 /// reusing its token costs a hash lookup instead of a signature check. A cached token is still
 /// checked against the current time and the expected audience on every call; a token that failed
 /// is never cached. No actor: the cache is a mutex-protected dictionary.
+///
+/// Keys come from a ``SigningKeyStore``, read once per call: a key added by a reload verifies at
+/// once. The cache survives reloads (a rotation leaves every earlier token valid until its `exp`),
+/// but a cached token whose key has since been pruned is refused like an uncached one, so that
+/// pruning a compromised key also ends tokens that were verified with it before.
 public struct AccessTokenVerifier: Sendable {
     /// What the cache remembers for a verified token.
     struct Verified: Sendable {
         var claims: AccessTokenClaims
         var notBefore: Date?
+        /// The `kid` that verified the token; it must still be a key of ours on a cache hit.
+        var keyID: String = ""
     }
 
     let jws: JWSVerifier
+    /// Where the keys come from.
+    public var keyStore: SigningKeyStore { jws.keyStore }
     /// The expected `iss`.
     public let issuer: String
     /// The audience that must appear in `aud`.
@@ -31,7 +40,7 @@ public struct AccessTokenVerifier: Sendable {
     let now: @Sendable () -> Date
     let cache: VerifiedTokenCache<Verified>
 
-    /// Creates a verifier.
+    /// Creates a verifier with a fixed set of keys.
     /// - Parameters:
     ///   - keys: The keys; every key in the manifest verifies, each only with its own algorithm.
     ///   - issuer: The expected `iss`.
@@ -47,7 +56,30 @@ public struct AccessTokenVerifier: Sendable {
         cacheCapacity: Int = 50_000,
         now: @escaping @Sendable () -> Date = Date.init
     ) {
-        self.jws = JWSVerifier(keys: keys)
+        self.init(
+            keyStore: SigningKeyStore(keys: keys), issuer: issuer, audience: audience, leeway: leeway,
+            cacheCapacity: cacheCapacity, now: now
+        )
+    }
+
+    /// Creates a verifier that follows `keyStore`.
+    /// - Parameters:
+    ///   - keyStore: The keys; every key of the current set verifies, each only with its own
+    ///     algorithm; a reload takes effect for the next call.
+    ///   - issuer: The expected `iss`.
+    ///   - audience: The audience that must appear in `aud`.
+    ///   - leeway: Clock skew tolerated for `exp`, `nbf`, `iat`.
+    ///   - cacheCapacity: How many verified tokens to remember; 0 disables the cache.
+    ///   - now: The clock; injectable for tests.
+    public init(
+        keyStore: SigningKeyStore,
+        issuer: String,
+        audience: String,
+        leeway: Duration = .seconds(30),
+        cacheCapacity: Int = 50_000,
+        now: @escaping @Sendable () -> Date = Date.init
+    ) {
+        self.jws = JWSVerifier(keyStore: keyStore)
         self.issuer = issuer
         self.audience = audience
         self.leeway = leeway
@@ -75,6 +107,10 @@ public struct AccessTokenVerifier: Sendable {
         }
         let now = now()
         if let cached = cache.value(for: token) {
+            guard jws.keyStore.snapshot.keys.key(withID: cached.keyID) != nil else {
+                cache.remove(token)
+                throw TokenError.unknownKey
+            }
             do {
                 try checkAudience(cached.claims)
                 try checkTimes(cached, now: now, checkIssuedAt: false)
@@ -85,8 +121,8 @@ public struct AccessTokenVerifier: Sendable {
             return cached.claims
         }
 
-        let (_, payload) = try jws.verify(token, type: "at+jwt")
-        let verified: Verified
+        let (header, payload) = try jws.verify(token, type: "at+jwt")
+        var verified: Verified
         do {
             verified = try JSONDecoder().decode(Payload.self, from: Data(payload)).verified
         } catch {
@@ -97,6 +133,7 @@ public struct AccessTokenVerifier: Sendable {
         }
         try checkAudience(verified.claims)
         try checkTimes(verified, now: now, checkIssuedAt: true)
+        verified.keyID = header.keyID ?? ""
         cache.insert(verified, for: token)
         return verified.claims
     }

@@ -1,25 +1,40 @@
 public import Foundation
 
-/// Issues tokens signed with the active keys of a ``SigningKeySet``.
+/// Issues tokens signed with the active keys of a ``SigningKeyStore``.
 ///
-/// Signing is synchronous CPU work on keys parsed once at load (no actor, no lock), so the
-/// value can be shared freely between request handlers.
+/// Signing is synchronous CPU work on keys parsed once at load (no actor); each token takes the
+/// store's current keys once, so a rotation picked up by the store applies to the next token.
+/// The value can be shared freely between request handlers.
 public struct TokenSigner: Sendable {
-    /// The keys; the active key per algorithm signs.
-    public let keys: SigningKeySet
+    /// Where the keys come from; the active key per algorithm signs.
+    public let keyStore: SigningKeyStore
     /// The `iss` of every token.
     public let issuer: String
     let now: @Sendable () -> Date
 
-    /// Creates a signer.
+    /// The keys in use now.
+    public var keys: SigningKeySet {
+        keyStore.current
+    }
+
+    /// Creates a signer that follows `keyStore`.
+    /// - Parameters:
+    ///   - keyStore: The keys; a reload takes effect for the next token.
+    ///   - issuer: The issuer identifier (`iss`), e.g. `https://sso.example.com`.
+    ///   - now: The clock; injectable for tests.
+    public init(keyStore: SigningKeyStore, issuer: String, now: @escaping @Sendable () -> Date = Date.init) {
+        self.keyStore = keyStore
+        self.issuer = issuer
+        self.now = now
+    }
+
+    /// Creates a signer with a fixed set of keys.
     /// - Parameters:
     ///   - keys: The loaded keys.
     ///   - issuer: The issuer identifier (`iss`), e.g. `https://sso.example.com`.
     ///   - now: The clock; injectable for tests.
     public init(keys: SigningKeySet, issuer: String, now: @escaping @Sendable () -> Date = Date.init) {
-        self.keys = keys
-        self.issuer = issuer
-        self.now = now
+        self.init(keyStore: SigningKeyStore(keys: keys), issuer: issuer, now: now)
     }
 
     /// Issues a JWT access token (RFC 9068): header `typ: at+jwt`, `alg`, `kid`; claims `iss`,
@@ -81,7 +96,7 @@ public struct TokenSigner: Sendable {
     ///   - type: The header `typ`, e.g. `at+jwt`, `JWT`, `logout+jwt`.
     ///   - algorithm: Which active key signs.
     func sign(_ claims: some Encodable, type: String, algorithm: SigningAlgorithm) throws(TokenError) -> String {
-        guard let key = keys.signingKey(for: algorithm) else {
+        guard let key = keyStore.snapshot.keys.signingKey(for: algorithm) else {
             throw TokenError(.signingFailed, reason: "no active \(algorithm.rawValue) key")
         }
         let encoder = JSONEncoder()

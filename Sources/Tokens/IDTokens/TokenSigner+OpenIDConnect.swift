@@ -36,9 +36,21 @@ public struct IDTokenHintVerifier: Sendable {
     let jws: JWSVerifier
     let issuer: String
 
-    public init(keys: SigningKeySet, issuer: String) {
-        self.jws = JWSVerifier(keys: keys)
+    /// Creates a verifier that follows `keyStore`: keys added or pruned by a reload count at once.
+    /// - Parameters:
+    ///   - keyStore: The keys; every key in the current set verifies.
+    ///   - issuer: The expected `iss`.
+    public init(keyStore: SigningKeyStore, issuer: String) {
+        self.jws = JWSVerifier(keyStore: keyStore)
         self.issuer = issuer
+    }
+
+    /// Creates a verifier with a fixed set of keys.
+    /// - Parameters:
+    ///   - keys: The keys; every key in the manifest verifies.
+    ///   - issuer: The expected `iss`.
+    public init(keys: SigningKeySet, issuer: String) {
+        self.init(keyStore: SigningKeyStore(keys: keys), issuer: issuer)
     }
 
     /// The claims of an ID token this server signed. Expiry is not checked: OpenID Connect

@@ -6,7 +6,8 @@ struct JWSVerifier: Sendable {
     /// Tokens longer than this are refused before any parsing or cryptography.
     static let maximumTokenLength = 8 * 1024
 
-    let keys: SigningKeySet
+    /// Where the keys come from; read once per token.
+    let keyStore: SigningKeyStore
 
     /// Verifies `token` and returns its payload bytes.
     /// - Parameters:
@@ -29,7 +30,7 @@ struct JWSVerifier: Sendable {
         guard let name = header.algorithm, let algorithm = SigningAlgorithm(rawValue: name) else {
             throw TokenError(.unsupportedAlgorithm, reason: "alg must be one of ES256, EdDSA")
         }
-        guard let kid = header.keyID, let key = keys.key(withID: kid) else {
+        guard let kid = header.keyID, let key = keyStore.snapshot.keys.key(withID: kid) else {
             throw TokenError(.unknownKey, reason: "kid does not name a key of this server")
         }
         guard key.algorithm == algorithm else {

@@ -123,6 +123,53 @@ struct KeyDirectory: Sendable {
         return contents
     }
 
+    /// What identifies one version of a file without reading it: device, inode, size and
+    /// modification time. An atomic replace (rename) always changes the inode, so even a rewrite
+    /// within the same second and of the same size is noticed.
+    struct Fingerprint: Sendable, Equatable {
+        var device: UInt64
+        var inode: UInt64
+        var size: Int64
+        var modifiedSeconds: Int64
+        var modifiedNanoseconds: Int64
+    }
+
+    /// The fingerprint of `name`, or `nil` if it cannot be stat'ed (missing, unreadable).
+    func fingerprint(_ name: String) -> Fingerprint? {
+        var info = stat()
+        guard stat(filePath(name), &info) == 0 else { return nil }
+        #if canImport(Darwin)
+        let modified = info.st_mtimespec
+        #else
+        let modified = info.st_mtim
+        #endif
+        return Fingerprint(
+            device: UInt64(info.st_dev), inode: UInt64(info.st_ino), size: Int64(info.st_size),
+            modifiedSeconds: Int64(modified.tv_sec), modifiedNanoseconds: Int64(modified.tv_nsec)
+        )
+    }
+
+    /// Removes `name`; a file that is already gone is not an error.
+    func removeFile(_ name: String) throws(SigningKeyError) {
+        let filePath = filePath(name)
+        guard unlink(filePath) == 0 || errno == ENOENT else {
+            throw Self.posixError(path: filePath, action: "cannot remove file")
+        }
+    }
+
+    /// Runs `body` holding an exclusive `flock` on the directory itself, so that two processes
+    /// changing the manifest (two `solmu keys rotate`, or one and a first start) do not lose each
+    /// other's entries. No lock file is created; the lock ends with the descriptor.
+    func withExclusiveLock<T>(_ body: () throws(SigningKeyError) -> T) throws(SigningKeyError) -> T {
+        let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { throw Self.posixError(path: path, action: "cannot open directory") }
+        defer { close(fd) }
+        while flock(fd, LOCK_EX) != 0 {
+            guard errno == EINTR else { throw Self.posixError(path: path, action: "cannot lock directory") }
+        }
+        return try body()
+    }
+
     private static func writeAll(_ fd: Int32, _ contents: [UInt8], path: String) throws(SigningKeyError) {
         var offset = 0
         while offset < contents.count {

@@ -70,6 +70,13 @@ public struct SigningKeySet: Sendable {
     static func loadOrCreate(directory path: String, now: () -> Date) throws(SigningKeyError) -> SigningKeySet {
         let directory = KeyDirectory(path: path)
         try directory.createIfNeeded()
+        return try directory.withExclusiveLock { () throws(SigningKeyError) -> SigningKeySet in
+            try loadOrCreate(locked: directory, now: now)
+        }
+    }
+
+    /// ``loadOrCreate(directory:now:)`` once the directory exists and is locked.
+    private static func loadOrCreate(locked directory: KeyDirectory, now: () -> Date) throws(SigningKeyError) -> SigningKeySet {
         let manifestExists = directory.exists(SigningKeyManifest.fileName)
 
         let linkLogKey = try loadOrCreateLinkLogKey(in: directory, firstStart: !manifestExists)
@@ -93,7 +100,7 @@ public struct SigningKeySet: Sendable {
             try directory.replaceFile(SigningKeyManifest.fileName, contents: manifest.encoded())
         }
 
-        return SigningKeySet(directory: path, manifest: manifest, keys: keys, linkLogKey: linkLogKey)
+        return SigningKeySet(directory: directory.path, manifest: manifest, keys: keys, linkLogKey: linkLogKey)
     }
 
     /// Assembles a key set; `keys` are in manifest order.
@@ -152,11 +159,16 @@ public struct SigningKeySet: Sendable {
             algorithm: algorithm,
             file: "\(algorithm.rawValue.lowercased())-\(kid).pem",
             // The manifest stores whole seconds; keep the in-memory value identical to a reload.
-            createdAt: Date(timeIntervalSince1970: createdAt.timeIntervalSince1970.rounded(.down)),
+            createdAt: wholeSeconds(createdAt),
             retiredAt: nil
         )
         try directory.createSecretFile(entry.file, contents: Array(privateKey.pemRepresentation.utf8))
         return SigningKey(entry: entry, privateKey: privateKey)
+    }
+
+    /// `date` truncated to whole seconds, as the manifest stores it.
+    static func wholeSeconds(_ date: Date) -> Date {
+        Date(timeIntervalSince1970: date.timeIntervalSince1970.rounded(.down))
     }
 
     /// Reads `link-log.key`, creating it on first start.

@@ -139,7 +139,8 @@ public final class SQLiteIdentityStore: IdentityStore {
     // MARK: - Reads
 
     public func resolve(_ identifier: Identifier) async throws -> ResolvedCustomer? {
-        try await read { db in try self.resolve(identifier, db: db) }
+        // The hottest read of the service: one primary-key lookup and the customer's links.
+        try database.readNow { db in try self.resolve(identifier, db: db) }
     }
 
     public func resolve(batch identifiers: [Identifier]) async throws -> [Identifier: ResolvedCustomer] {

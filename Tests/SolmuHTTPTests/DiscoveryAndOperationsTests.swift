@@ -1,7 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
-import SolmuHTTP
+@testable import SolmuHTTP
 import Testing
 import Tokens
 import NIOFoundationEssentialsCompat
@@ -18,11 +18,12 @@ struct DiscoveryAndOperationsTests {
             #expect(json["issuer"] as? String == TestHarness.issuer)
             #expect(json["token_endpoint"] as? String == "\(TestHarness.issuer)/oauth/token")
             #expect(json["jwks_uri"] as? String == "\(TestHarness.issuer)/.well-known/jwks.json")
-            #expect(Set(json["grant_types_supported"] as? [String] ?? []) == ["authorization_code", "refresh_token", "client_credentials"])
+            #expect(Set(json["grant_types_supported"] as? [String] ?? []) == ["authorization_code", "refresh_token", "client_credentials", "urn:ietf:params:oauth:grant-type:token-exchange"])
             #expect(Set(json["token_endpoint_auth_methods_supported"] as? [String] ?? []) == ["client_secret_basic", "client_secret_post", "none"])
             #expect(json["subject_types_supported"] as? [String] == ["public"])
             #expect(Set(json["id_token_signing_alg_values_supported"] as? [String] ?? []) == ["ES256", "EdDSA"])
-            #expect(json["grant_types_supported"].map { "\($0)" }?.contains("token-exchange") == false, "token exchange is not offered before it exists")
+            #expect(json["introspection_endpoint"] as? String == "\(TestHarness.issuer)/oauth/introspect")
+            #expect(json["revocation_endpoint"] as? String == "\(TestHarness.issuer)/oauth/revoke")
             let twin = try await client.execute(uri: "/.well-known/oauth-authorization-server", method: .get)
             #expect(twin.text == response.text)
         }
@@ -61,5 +62,16 @@ struct DiscoveryAndOperationsTests {
                 #expect(served.contains(path), "the OpenAPI document describes \(path)")
             }
         }
+    }
+}
+
+struct RFC3339Tests {
+    @Test(arguments: [
+        (0, "1970-01-01T00:00:00.000Z"), (951_782_400_999, "2000-02-29T00:00:00.999Z"), (1_790_000_000_123, "2026-09-21T14:13:20.123Z"),
+        (4_102_444_799_500, "2099-12-31T23:59:59.500Z"), (68_169_600_001, "1972-02-29T00:00:00.001Z"), (-1, "1969-12-31T23:59:59.999Z"),
+    ] as [(Int64, String)])
+    func formatsMilliseconds(millis: Int64, expected: String) {
+        // Half a millisecond on top, so that binary floating point cannot round across the boundary.
+        #expect(JSONCoding.rfc3339(Date(timeIntervalSince1970: (Double(millis) + 0.5) / 1000)) == expected)
     }
 }

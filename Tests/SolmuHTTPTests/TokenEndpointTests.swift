@@ -52,7 +52,7 @@ struct TokenEndpointTests {
         ("client_id=pos&client_secret=pos-dev-secret", "invalid_request", 400),
         ("grant_type=password&client_id=pos&client_secret=pos-dev-secret", "unsupported_grant_type", 400),
         ("grant_type=authorization_code&client_id=pos&client_secret=pos-dev-secret&code=x", "unauthorized_client", 400),
-        ("grant_type=urn:ietf:params:oauth:grant-type:token-exchange&client_id=pos&client_secret=pos-dev-secret", "unsupported_grant_type", 400),
+        ("grant_type=urn:ietf:params:oauth:grant-type:token-exchange&client_id=marketing&client_secret=marketing-dev-secret", "unauthorized_client", 400),
         ("grant_type=refresh_token&client_id=pos&client_secret=pos-dev-secret&refresh_token=abc", "unauthorized_client", 400),
         ("grant_type=client_credentials&client_id=pos&client_secret=pos-dev-secret&scope=identity%3Aread", "invalid_scope", 400),
         ("grant_type=client_credentials&client_id=pos&client_secret=pos-dev-secret&scope=admin", "invalid_scope", 400),

@@ -22,7 +22,7 @@ public struct IdentifierHasher: Sendable {
         message.append(0)
         message.append(contentsOf: identifier.value.utf8)
         let mac = HMAC<SHA256>.authenticationCode(for: message, using: key)
-        return Data(mac).base64URLEncodedString()
+        return mac.withUnsafeBytes { Base64URL.encode($0) }
     }
 
     /// A record for `action` on `identifier`.
@@ -38,12 +38,29 @@ public struct IdentifierHasher: Sendable {
     }
 }
 
-extension Data {
-    /// Base64url without padding (RFC 4648 §5).
-    func base64URLEncodedString() -> String {
-        var string = base64EncodedString()
-        string = string.replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-        while string.hasSuffix("=") { string.removeLast() }
-        return string
+/// Base64url without padding (RFC 4648 §5), written directly: this runs for every link.
+enum Base64URL {
+    private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
+
+    static func encode(_ bytes: UnsafeRawBufferPointer) -> String {
+        var output = [UInt8]()
+        output.reserveCapacity((bytes.count * 4 + 2) / 3)
+        var index = 0
+        while index + 3 <= bytes.count {
+            let value = UInt32(bytes[index]) << 16 | UInt32(bytes[index + 1]) << 8 | UInt32(bytes[index + 2])
+            output.append(alphabet[Int(value >> 18 & 63)])
+            output.append(alphabet[Int(value >> 12 & 63)])
+            output.append(alphabet[Int(value >> 6 & 63)])
+            output.append(alphabet[Int(value & 63)])
+            index += 3
+        }
+        let rest = bytes.count - index
+        if rest > 0 {
+            let value = UInt32(bytes[index]) << 16 | (rest == 2 ? UInt32(bytes[index + 1]) << 8 : 0)
+            output.append(alphabet[Int(value >> 18 & 63)])
+            output.append(alphabet[Int(value >> 12 & 63)])
+            if rest == 2 { output.append(alphabet[Int(value >> 6 & 63)]) }
+        }
+        return String(decoding: output, as: UTF8.self)
     }
 }

@@ -16,7 +16,7 @@ public struct BulkImporter: Sendable {
     public var batchSize: Int
     public var defaultAssurance: Assurance
 
-    public init(store: any IdentityStore, normalizer: IdentifierNormalizer, actor: String = "import", batchSize: Int = 5_000, defaultAssurance: Assurance = .asserted) {
+    public init(store: any IdentityStore, normalizer: IdentifierNormalizer, actor: String = "import", batchSize: Int = 50_000, defaultAssurance: Assurance = .asserted) {
         self.store = store
         self.normalizer = normalizer
         self.actor = actor

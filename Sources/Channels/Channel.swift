@@ -41,6 +41,9 @@ public struct Channel: Sendable, Equatable, Identifiable {
     public var backchannelLogoutURI: String?
     /// Registered `post_logout_redirect_uri` values, matched exactly.
     public var postLogoutRedirectURIs: [String] = []
+    /// Whether every token request of the channel must carry a DPoP proof (RFC 9449) with a
+    /// server nonce, so that its tokens are bound to a key the channel holds.
+    public var requiresDPoP = false
     /// What the channel may obtain by token exchange (RFC 8693); nothing when empty.
     public var tokenExchange: [TokenExchangeRule] = []
     /// The channel's public keys for `private_key_jwt`, as a JWKS document `{"keys":[…]}` (RFC 7517

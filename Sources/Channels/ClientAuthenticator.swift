@@ -11,26 +11,29 @@ import Synchronization
 /// constant time. A wrong secret never enters the cache and always pays for scrypt. scrypt runs
 /// on a thread pool, never on the event loop.
 public struct ClientAuthenticator: Sendable {
-    private let channels: [String: Channel]
+    private let registry: [String: Channel]
+
+    /// Every registered channel.
+    public var channels: [Channel] { Array(registry.values) }
     private let verified = VerifiedSecrets()
     private let cacheKey = SymmetricKey(size: .bits256)
     private let threadPool: NIOThreadPool
 
     public init(channels: [Channel], threadPool: NIOThreadPool = .singleton) {
-        self.channels = Dictionary(channels.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        self.registry = Dictionary(channels.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         self.threadPool = threadPool
     }
 
     /// The channel registered as `clientID`, without authenticating it.
     public func channel(_ clientID: String) -> Channel? {
-        channels[clientID]
+        registry[clientID]
     }
 
     /// The channel, when `secret` is its secret.
     /// - Throws: `ClientAuthenticationError` when the client is unknown, public, has no secret
     ///   (`private_key_jwt` only), or the secret is wrong.
     public func authenticate(clientID: String, secret: String) async throws(ClientAuthenticationError) -> Channel {
-        guard let channel = channels[clientID] else { throw .unknownClient }
+        guard let channel = registry[clientID] else { throw .unknownClient }
         let hash: SecretHash
         switch channel.clientType {
         case .confidential(let registered): hash = registered

@@ -33,7 +33,7 @@ enum ChannelsReader {
         let fields = try node.fields([
             "name", "type", "secret_hash", "grant_types", "scopes", "link", "see", "redirect_uris", "access_token_lifetime",
             "refresh_token_lifetime", "offline_token_lifetime", "id_token_signing_alg", "backchannel_logout_uri",
-            "post_logout_redirect_uris", "token_exchange", "jwks",
+            "post_logout_redirect_uris", "token_exchange", "dpop", "jwks",
         ])
         let typeNode = try fields.required("type")
         let clientType: Channel.ClientType
@@ -124,6 +124,13 @@ enum ChannelsReader {
         channel.postLogoutRedirectURIs = try uris(fields["post_logout_redirect_uris"], allowPrivateUse: true)
         if let keysNode = fields["jwks"] {
             channel.publicKeysJSON = try publicKeys(keysNode)
+        }
+        if let dpop = fields["dpop"] {
+            switch try dpop.string() {
+            case "required": channel.requiresDPoP = true
+            case "optional": channel.requiresDPoP = false
+            default: throw dpop.error("must be required or optional")
+            }
         }
         if let rules = fields["token_exchange"] {
             guard grantTypes.contains(.tokenExchange) else {

@@ -35,6 +35,12 @@ public final class SQLiteDatabase: Sendable {
                 throw SQLiteStoreError.schemaTooNew
             }
             try migrator.migrate(pool)
+            // The one writer connection gets a large page cache: a bulk transaction touches pages
+            // all over the identifier and customer indexes, and a cache that holds them all keeps
+            // SQLite from spilling them to the WAL before the commit. Memory is used only as needed.
+            try pool.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA cache_size = -524288")
+            }
         } catch let error as SQLiteStoreError {
             throw error
         } catch {
@@ -57,9 +63,12 @@ public final class SQLiteDatabase: Sendable {
     /// Runs `body` in a read-only snapshot on the calling thread. For short, indexed reads on the
     /// request path: a WAL reader never waits for the writer, so this does not block for long,
     /// and it saves the two thread hops of the asynchronous variant.
+    ///
+    /// No transaction wraps `body` (one `BEGIN`/`COMMIT` pair less): use it for a single
+    /// statement only, which SQLite reads from one consistent snapshot by itself.
     func readNow<T>(_ body: (Database) throws -> T) throws -> T {
         do {
-            return try pool.read(body)
+            return try pool.unsafeRead(body)
         } catch let error as IdentityGraphError {
             throw error
         } catch {

@@ -289,16 +289,21 @@ public final class SQLiteIdentityStore: IdentityStore {
     }
 
     private func resolve(_ identifier: Identifier, db: Database) throws -> ResolvedCustomer? {
-        let rows = try Row.fetchAll(
-            db.cachedStatement(sql: """
-                SELECT l.kind, l.namespace, l.value, l.customer_id, l.channel, l.assurance, l.linked_at
-                FROM links AS owner JOIN links AS l ON l.customer_id = owner.customer_id
-                WHERE owner.kind = ? AND owner.namespace = ? AND owner.value = ?
-                """),
-            arguments: [identifier.kind.rawValue, identifier.namespace ?? "", identifier.value]
-        )
-        guard let first = rows.first else { return nil }
-        return ResolvedCustomer(customerID: try Self.customerID(first["customer_id"]), links: try rows.map(Self.link(from:)))
+        // One statement (so that `readNow` needs no transaction), columns read by position.
+        let statement = try db.cachedStatement(sql: """
+            SELECT l.kind, l.namespace, l.value, l.customer_id, l.channel, l.assurance, l.linked_at
+            FROM links AS owner JOIN links AS l ON l.customer_id = owner.customer_id
+            WHERE owner.kind = ? AND owner.namespace = ? AND owner.value = ?
+            """)
+        let rows = try Row.fetchCursor(statement, arguments: [identifier.kind.rawValue, identifier.namespace ?? "", identifier.value])
+        var links: [Link] = []
+        var customer: CustomerID?
+        while let row = try rows.next() {
+            let link = try Self.link(fromPositions: row)
+            customer = customer ?? link.customerID
+            links.append(link)
+        }
+        return customer.map { ResolvedCustomer(customerID: $0, links: links) }
     }
 
     // MARK: - Row mapping
@@ -314,6 +319,20 @@ public final class SQLiteIdentityStore: IdentityStore {
             identifier: Identifier(trustedKind: kind, namespace: namespace.isEmpty ? nil : namespace, value: row["value"]),
             customerID: try customerID(row["customer_id"]),
             provenance: Provenance(channel: row["channel"], assurance: assurance, linkedAt: date(row["linked_at"]))
+        )
+    }
+
+    /// `link(from:)` for rows of `linkColumns` in that order, without looking columns up by name.
+    private static func link(fromPositions row: Row) throws -> Link {
+        let kindName: String = row[0]
+        guard let kind = IdentifierKind(rawValue: kindName) else { throw IdentityGraphError.storage("unknown identifier kind in store") }
+        let namespace: String = row[1]
+        let assuranceName: String = row[5]
+        guard let assurance = Assurance(rawValue: assuranceName) else { throw IdentityGraphError.storage("unknown assurance in links") }
+        return Link(
+            identifier: Identifier(trustedKind: kind, namespace: namespace.isEmpty ? nil : namespace, value: row[2]),
+            customerID: try customerID(row[3]),
+            provenance: Provenance(channel: row[4], assurance: assurance, linkedAt: date(row[6]))
         )
     }
 

@@ -242,11 +242,11 @@ public final class SQLiteLoginStore: LoginStore {
         let authentication = try Self.encodeJSON(family.authentication)
         try await write { db in
             try db.cachedStatement(sql: """
-                INSERT INTO refresh_families (id, client_id, scope, authentication, session_id, created_at, expires_at, revoked_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO refresh_families (id, client_id, scope, authentication, session_id, created_at, expires_at, revoked_at, confirmation_key)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """).execute(arguments: [
                 family.id, family.clientID, scope, authentication, family.sessionID,
-                Self.millis(family.createdAt), Self.millis(family.expiresAt), family.revokedAt.map(Self.millis),
+                Self.millis(family.createdAt), Self.millis(family.expiresAt), family.revokedAt.map(Self.millis), family.confirmationKey,
             ])
             try self.insertRefreshToken(firstTokenDigest, family: family.id, generation: 0, at: family.createdAt, db: db)
         }
@@ -484,7 +484,7 @@ public final class SQLiteLoginStore: LoginStore {
     // MARK: - Row mapping
 
     private static func familyColumns(_ table: String) -> String {
-        ["id", "client_id", "scope", "authentication", "session_id", "created_at", "expires_at", "revoked_at"]
+        ["id", "client_id", "scope", "authentication", "session_id", "created_at", "expires_at", "revoked_at", "confirmation_key"]
             .map { "\(table).\($0)" }.joined(separator: ", ")
     }
 
@@ -492,7 +492,8 @@ public final class SQLiteLoginStore: LoginStore {
         RefreshFamily(
             id: row["id"], clientID: row["client_id"], scope: try decodeJSON([String].self, row["scope"]),
             authentication: try decodeJSON(Authentication.self, row["authentication"]), sessionID: row["session_id"],
-            createdAt: date(row["created_at"]), expiresAt: date(row["expires_at"]), revokedAt: date(row["revoked_at"])
+            createdAt: date(row["created_at"]), expiresAt: date(row["expires_at"]), revokedAt: date(row["revoked_at"]),
+            confirmationKey: row["confirmation_key"]
         )
     }
 

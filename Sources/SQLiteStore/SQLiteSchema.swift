@@ -183,6 +183,9 @@ enum SQLiteSchema {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("2026-11-22-dpop-bound-refresh") { db in
+            try db.execute(sql: "ALTER TABLE refresh_families ADD COLUMN confirmation_key TEXT")
+        }
         return migrator
     }
 }

@@ -42,6 +42,11 @@ public struct SolmuServices: Sendable {
     public var introspection: TokenIntrospection
     var pages: LoginPages
     var browser: BrowserSecurity
+    var proofOfPossession: ProofOfPossession
+    var resourceAuthentication: ResourceAuthentication
+    /// The public keys of channels that authenticate with `private_key_jwt`, by client id.
+    var channelKeys: [String: JSONWebKeySet]
+    let clientAssertions: ClientAssertionVerifier
 
     /// - Parameters:
     ///   - keys: The keys loaded at start-up; the link-log key and the secrets derived from it
@@ -78,6 +83,19 @@ public struct SolmuServices: Sendable {
         self.introspection = TokenIntrospection(logins: loginStore, inspector: inspector, now: now)
         self.pages = try LoginPages()
         self.browser = BrowserSecurity(key: Self.derive(keys.linkLogKey, purpose: "solmu csrf"))
+        self.proofOfPossession = ProofOfPossession(
+            verifier: DPoPProofVerifier(nonceKey: Self.derive(keys.linkLogKey, purpose: "solmu dpop nonces"), now: now),
+            logins: loginStore, baseURL: issuer.hasSuffix("/") ? String(issuer.dropLast()) : issuer
+        )
+        self.resourceAuthentication = ResourceAuthentication(proofOfPossession: proofOfPossession, revocations: RevocationCache(logins: loginStore))
+        var channelKeys: [String: JSONWebKeySet] = [:]
+        for channel in clients.channels {
+            if let json = channel.publicKeysJSON, let set = try? JSONDecoder().decode(JSONWebKeySet.self, from: Data(json.utf8)) {
+                channelKeys[channel.id] = set
+            }
+        }
+        self.channelKeys = channelKeys
+        self.clientAssertions = ClientAssertionVerifier(now: now)
     }
 
     /// A key for one purpose, derived from the server secret (HKDF-SHA256), so that no two uses

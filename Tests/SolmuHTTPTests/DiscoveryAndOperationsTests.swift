@@ -1,4 +1,6 @@
 import Foundation
+import Identifiers
+import IdentityGraph
 import Hummingbird
 import HummingbirdTesting
 @testable import SolmuHTTP
@@ -73,5 +75,23 @@ struct RFC3339Tests {
     func formatsMilliseconds(millis: Int64, expected: String) {
         // Half a millisecond on top, so that binary floating point cannot round across the boundary.
         #expect(JSONCoding.rfc3339(Date(timeIntervalSince1970: (Double(millis) + 0.5) / 1000)) == expected)
+    }
+}
+
+struct JSONWriterTests {
+    @Test func resolveResponsesMatchTheGeneralEncoder() throws {
+        let id = CustomerID.random()
+        let tricky = ["anna@example.com", "quote\"back\\slash", "tab\tnew\nline\u{01}", "ääkköset@esimerkki.fi", "slash/ok", ""]
+        for value in tricky {
+            let links = [
+                Link(identifier: Identifier(trustedKind: .email, namespace: nil, value: value), customerID: id,
+                     provenance: Provenance(channel: "web\"shop", assurance: .verified, linkedAt: Date(timeIntervalSince1970: 1_790_000_000.5))),
+                Link(identifier: Identifier(trustedKind: .loyaltyCard, namespace: "plus/sa", value: "6012345678901234"), customerID: id,
+                     provenance: Provenance(channel: "pos", assurance: .inferred, linkedAt: Date(timeIntervalSince1970: 0))),
+            ]
+            let response = ResolveResponse(customerID: id, identifiers: links.map(LinkView.init))
+            let general = try JSONCoding.encoder.encode(response)
+            #expect(response.json == Array(general), "\(String(decoding: general, as: UTF8.self))")
+        }
     }
 }

@@ -41,6 +41,8 @@ public struct CompletedLogin: Sendable, Equatable {
 /// Tokens from the token endpoint (RFC 6749 §5.1 plus `id_token`).
 public struct IssuedTokens: Sendable, Equatable {
     public var accessToken: String
+    /// `Bearer`, or `DPoP` for a token bound to a DPoP key (RFC 9449 §5).
+    public var tokenType: String = "Bearer"
     public var expiresIn: Int
     public var scope: [String]
     public var idToken: String?

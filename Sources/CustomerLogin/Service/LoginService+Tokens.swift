@@ -9,7 +9,7 @@ extension LoginService {
 
     /// Redeems an authorization code (RFC 6749 §4.1.3, RFC 7636 §4.6). A code works once; a second
     /// use revokes what the first one issued.
-    public func redeemCode(channel: Channel, code: String, redirectURI: String?, verifier: String?) async throws -> IssuedTokens {
+    public func redeemCode(channel: Channel, code: String, redirectURI: String?, verifier: String?, confirmationKey: String? = nil) async throws -> IssuedTokens {
         guard let token = OpaqueToken(received: code) else { throw TokenGrantError.invalidGrant("the code is invalid or expired") }
         let time = now()
         switch try await store.redeemCode(digest: token.digest, now: time) {
@@ -47,7 +47,7 @@ extension LoginService {
             }
             let issued = try await issueTokens(
                 channel: channel, scope: grant.request.scope, authentication: grant.authentication, sessionID: grant.sessionID,
-                nonce: grant.request.nonce, refresh: .new, at: time
+                nonce: grant.request.nonce, refresh: .new, confirmationKey: confirmationKey, at: time
             )
             try await store.recordIssued(byCode: token.digest, accessTokenID: issued.accessTokenID, refreshFamilyID: issued.familyID)
             return issued.tokens
@@ -58,7 +58,7 @@ extension LoginService {
 
     /// Rotates a refresh token (RFC 6749 §6, RFC 9700 §4.14.2): every use returns a new one;
     /// presenting a rotated one revokes the whole family.
-    public func refresh(channel: Channel, refreshToken: String, scope requested: String?) async throws -> IssuedTokens {
+    public func refresh(channel: Channel, refreshToken: String, scope requested: String?, confirmationKey: String? = nil) async throws -> IssuedTokens {
         guard channel.grantTypes.contains(.refreshToken) else {
             throw TokenGrantError("unauthorized_client", "the client may not use refresh_token")
         }
@@ -76,6 +76,10 @@ extension LoginService {
                 try await store.revokeRefreshFamily(id: family.id, at: time)
                 throw TokenGrantError.invalidGrant("the refresh token was issued to another client")
             }
+            // A family bound to a DPoP key refreshes only with a proof of that key (RFC 9449 §5).
+            if let bound = family.confirmationKey, bound != confirmationKey {
+                throw TokenGrantError("invalid_dpop_proof", "this refresh token is bound to a DPoP key; send a proof of that key")
+            }
             var scope = family.scope
             if let requested {
                 let narrowed = requested.split(separator: " ").map(String.init)
@@ -86,7 +90,7 @@ extension LoginService {
             }
             return try await issueTokens(
                 channel: channel, scope: scope, authentication: family.authentication, sessionID: family.sessionID,
-                nonce: nil, refresh: .rotated(next.value), at: time
+                nonce: nil, refresh: .rotated(next.value), confirmationKey: family.confirmationKey ?? confirmationKey, at: time
             ).tokens
         }
     }
@@ -98,12 +102,15 @@ extension LoginService {
 
     private func issueTokens(
         channel: Channel, scope: [String], authentication: Authentication, sessionID: String?, nonce: String?,
-        refresh: RefreshIssue, at time: Date
+        refresh: RefreshIssue, confirmationKey: String?, at time: Date
     ) async throws -> (tokens: IssuedTokens, accessTokenID: String, familyID: String?) {
-        let access = try await signer.issueAccessToken(
-            subject: authentication.customerID.rawValue, audience: [customerTokenAudience], clientID: channel.id,
-            scope: scope, lifetime: channel.accessTokenLifetime
+        var template = AccessTokenClaims(
+            issuer: issuer, subject: authentication.customerID.rawValue, audience: [customerTokenAudience], expiresAt: time,
+            issuedAt: time, tokenID: "", scope: scope, clientID: channel.id
         )
+        template.contextClass = authentication.contextClass
+        template.confirmationKey = confirmationKey
+        let access = try await signer.issueAccessToken(template, lifetime: channel.accessTokenLifetime)
         var idToken: String?
         if scope.contains(OpenIDScope.openid) {
             let algorithm = SigningAlgorithm(rawValue: channel.idTokenSigningAlgorithm) ?? .es256
@@ -126,7 +133,8 @@ extension LoginService {
             let family = RefreshFamily(
                 id: OpaqueToken().value, clientID: channel.id, scope: scope, authentication: authentication,
                 sessionID: offline ? nil : sessionID, createdAt: time,
-                expiresAt: time.adding(offline ? channel.offlineTokenLifetime : channel.refreshTokenLifetime)
+                expiresAt: time.adding(offline ? channel.offlineTokenLifetime : channel.refreshTokenLifetime),
+                confirmationKey: channel.isConfidential ? nil : confirmationKey
             )
             try await store.createRefreshFamily(family, firstTokenDigest: first.digest)
             refreshToken = first.value
@@ -135,8 +143,8 @@ extension LoginService {
             break
         }
         return (IssuedTokens(
-            accessToken: access.token, expiresIn: Int(channel.accessTokenLifetime.components.seconds), scope: scope,
-            idToken: idToken, refreshToken: refreshToken
+            accessToken: access.token, tokenType: confirmationKey == nil ? "Bearer" : "DPoP",
+            expiresIn: Int(channel.accessTokenLifetime.components.seconds), scope: scope, idToken: idToken, refreshToken: refreshToken
         ), access.claims.tokenID, familyID)
     }
 

@@ -114,8 +114,11 @@ public struct RefreshFamily: Sendable, Equatable {
     public var createdAt: Date
     public var expiresAt: Date
     public var revokedAt: Date?
+    /// The DPoP key (RFC 7638 thumbprint) the family is bound to: every refresh must prove it.
+    public var confirmationKey: String?
 
-    public init(id: String, clientID: String, scope: [String], authentication: Authentication, sessionID: String?, createdAt: Date, expiresAt: Date, revokedAt: Date? = nil) {
+    public init(id: String, clientID: String, scope: [String], authentication: Authentication, sessionID: String?, createdAt: Date, expiresAt: Date, revokedAt: Date? = nil, confirmationKey: String? = nil) {
+        self.confirmationKey = confirmationKey
         self.id = id
         self.clientID = clientID
         self.scope = scope

@@ -32,8 +32,8 @@ struct Import: AsyncParsableCommand {
     @Option(help: "The assurance of identifiers whose line does not say: inferred, asserted or verified.")
     var assurance: String = "asserted"
 
-    @Option(help: "Customers per transaction.")
-    var batchSize: Int = 5_000
+    @Option(help: "Customers per transaction. Large batches write each touched index page once per batch.")
+    var batchSize: Int = 50_000
 
     @Flag(help: "Print no progress.")
     var quiet = false

@@ -17,23 +17,7 @@ struct BearerAuthentication: RouterMiddleware {
     let services: SolmuServices
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard let authorization = request.headers[.authorization] else {
-            throw Problem(.unauthorized, "unauthorized", title: "Authentication required",
-                          detail: "send an access token as Authorization: Bearer <token>",
-                          headers: [.wwwAuthenticate: "Bearer realm=\"solmu\""])
-        }
-        let parts = authorization.split(separator: " ", maxSplits: 1)
-        guard parts.count == 2, parts[0].lowercased() == "bearer" else {
-            throw Self.invalidToken("the Authorization header must use the Bearer scheme")
-        }
-        let claims: AccessTokenClaims
-        do {
-            claims = try await services.verifier.verify(String(parts[1]))
-        } catch let error as TokenError {
-            throw Self.invalidToken(error.reason)
-        } catch {
-            throw Self.invalidToken("the token could not be verified")
-        }
+        let claims = try await services.resourceAuthentication.authenticate(request, verifier: services.verifier)
         guard let channel = services.clients.channel(claims.clientID) else {
             throw Self.invalidToken("the token's channel is no longer registered")
         }
@@ -43,8 +27,7 @@ struct BearerAuthentication: RouterMiddleware {
     }
 
     static func invalidToken(_ reason: String) -> Problem {
-        Problem(.unauthorized, "invalid-token", title: "The access token is not valid", detail: reason,
-                headers: [.wwwAuthenticate: "Bearer realm=\"solmu\", error=\"invalid_token\", error_description=\"\(reason.replacingOccurrences(of: "\"", with: "'"))\""])
+        ResourceAuthentication.invalidToken(reason)
     }
 }
 

@@ -119,9 +119,8 @@ struct IdentityRoutes: Sendable {
         guard let resolved = try await perform({ try await services.store.resolve(identifier) }) else {
             throw Problem.notFound("no customer has this identifier")
         }
-        return try JSONCoding.response(ResolveResponse(
-            customerID: resolved.customerID, identifiers: caller.channel.visible(resolved.links).map(LinkView.init)
-        ))
+        let body = ResolveResponse(customerID: resolved.customerID, identifiers: caller.channel.visible(resolved.links).map(LinkView.init))
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: body.json)))
     }
 
     private func resolveBatch(_ request: Request, _ context: SolmuRequestContext) async throws -> Response {

@@ -164,19 +164,21 @@ struct OpenIDRoutes: Sendable {
     // MARK: - userinfo
 
     private func userinfo(_ request: Request) async throws -> Response {
-        let challenge = "Bearer realm=\"solmu\""
-        guard let authorization = request.headers[.authorization] else {
-            return Response(status: .unauthorized, headers: [.wwwAuthenticate: challenge, .cacheControl: "no-store"])
-        }
-        let parts = authorization.split(separator: " ", maxSplits: 1)
-        let invalid = Response(status: .unauthorized, headers: [.wwwAuthenticate: challenge + ", error=\"invalid_token\"", .cacheControl: "no-store"])
-        guard parts.count == 2, parts[0].lowercased() == "bearer", let claims = try? await services.customerTokenVerifier.verify(String(parts[1])) else {
-            return invalid
+        let claims: AccessTokenClaims
+        do {
+            claims = try await services.resourceAuthentication.authenticate(request, verifier: services.customerTokenVerifier)
+        } catch let problem as Problem {
+            // OpenID Connect Core §5.3.3: the error is in the challenge; the body stays empty.
+            var headers = problem.headers
+            headers[.cacheControl] = "no-store"
+            return Response(status: problem.status, headers: headers)
         }
         guard claims.scope.contains(OpenIDScope.openid) else {
-            return Response(status: .forbidden, headers: [.wwwAuthenticate: challenge + ", error=\"insufficient_scope\", scope=\"openid\"", .cacheControl: "no-store"])
+            return Response(status: .forbidden, headers: [.wwwAuthenticate: "Bearer realm=\"solmu\", error=\"insufficient_scope\", scope=\"openid\"", .cacheControl: "no-store"])
         }
-        guard let result = try await login.userinfo(claims) else { return invalid }
+        guard let result = try await login.userinfo(claims) else {
+            return Response(status: .unauthorized, headers: [.wwwAuthenticate: "Bearer realm=\"solmu\", error=\"invalid_token\"", .cacheControl: "no-store"])
+        }
         return try JSONCoding.response(result, headers: [.cacheControl: "no-store"])
     }
 

@@ -76,25 +76,37 @@ struct TokenEndpoint: Sendable {
         var request = request
         let form = try await form(&request)
         let channel = try await authenticateClient(request, form: form)
+        let boundKey = try await services.proofOfPossession.atTokenEndpoint(request, path: "/oauth/token", channel: channel)
+        var response = try await grant(form, channel: channel, boundKey: boundKey)
+        if boundKey != nil {
+            // The nonce to use in the next proof (RFC 9449 §8).
+            response.headers[ProofOfPossession.nonceHeader] = services.proofOfPossession.verifier.makeNonce()
+        }
+        return response
+    }
+
+    private func grant(_ form: FormParameters, channel: Channels.Channel, boundKey: String?) async throws -> Response {
 
         guard let grant = form["grant_type"] else {
             throw OAuthError.invalidRequest("grant_type is required")
         }
         switch GrantType(rawValue: grant) {
         case .clientCredentials:
-            return try await clientCredentials(channel: channel, form: form)
+            return try await clientCredentials(channel: channel, form: form, boundKey: boundKey)
         case .authorizationCode:
             guard channel.grantTypes.contains(.authorizationCode) else {
                 throw OAuthError.unauthorizedClient("the channel may not use authorization_code")
             }
             guard let code = form["code"] else { throw OAuthError.invalidRequest("code is required") }
             return try await tokens {
-                try await services.login.redeemCode(channel: channel, code: code, redirectURI: form["redirect_uri"], verifier: form["code_verifier"])
+                try await services.login.redeemCode(
+                    channel: channel, code: code, redirectURI: form["redirect_uri"], verifier: form["code_verifier"], confirmationKey: boundKey
+                )
             }
         case .refreshToken:
             guard let refreshToken = form["refresh_token"] else { throw OAuthError.invalidRequest("refresh_token is required") }
             return try await tokens {
-                try await services.login.refresh(channel: channel, refreshToken: refreshToken, scope: form["scope"])
+                try await services.login.refresh(channel: channel, refreshToken: refreshToken, scope: form["scope"], confirmationKey: boundKey)
             }
         case .tokenExchange:
             let exchangeRequest = ExchangeRequest(
@@ -104,13 +116,13 @@ struct TokenEndpoint: Sendable {
             )
             let exchanged: ExchangedToken
             do {
-                exchanged = try await services.exchange.exchange(exchangeRequest, channel: channel)
+                exchanged = try await services.exchange.exchange(exchangeRequest, channel: channel, confirmationKey: boundKey)
             } catch let error as TokenGrantError {
                 throw OAuthError(error.code, error.description)
             }
             services.metrics.tokensIssued.increment()
             return try JSONCoding.response(
-                ExchangeResponse(accessToken: exchanged.accessToken, issuedTokenType: exchanged.issuedTokenType, tokenType: "Bearer",
+                ExchangeResponse(accessToken: exchanged.accessToken, issuedTokenType: exchanged.issuedTokenType, tokenType: boundKey == nil ? "Bearer" : "DPoP",
                                  expiresIn: exchanged.expiresIn, scope: exchanged.scope.joined(separator: " ")),
                 headers: [.cacheControl: "no-store", HTTPField.Name("Pragma")!: "no-cache"]
             )
@@ -129,25 +141,27 @@ struct TokenEndpoint: Sendable {
         }
         services.metrics.tokensIssued.increment()
         return try JSONCoding.response(
-            TokenResponse(accessToken: issued.accessToken, tokenType: "Bearer", expiresIn: issued.expiresIn,
+            TokenResponse(accessToken: issued.accessToken, tokenType: issued.tokenType, expiresIn: issued.expiresIn,
                           scope: issued.scope.joined(separator: " "), idToken: issued.idToken, refreshToken: issued.refreshToken),
             headers: [.cacheControl: "no-store", HTTPField.Name("Pragma")!: "no-cache"]
         )
     }
 
     /// RFC 6749 §4.4.
-    private func clientCredentials(channel: Channels.Channel, form: FormParameters) async throws -> Response {
+    private func clientCredentials(channel: Channels.Channel, form: FormParameters, boundKey: String?) async throws -> Response {
         guard channel.grantTypes.contains(.clientCredentials) else {
             throw OAuthError.unauthorizedClient("the channel may not use client_credentials")
         }
         let scopes = try grantedScopes(requested: form["scope"], allowed: channel.scopes)
-        let issued = try await services.signer.issueAccessToken(
-            subject: channel.id, audience: [services.apiAudience], clientID: channel.id,
-            scope: scopes, lifetime: channel.accessTokenLifetime
+        var template = AccessTokenClaims(
+            issuer: services.issuer, subject: channel.id, audience: [services.apiAudience], expiresAt: Date(), issuedAt: Date(),
+            tokenID: "", scope: scopes, clientID: channel.id
         )
+        template.confirmationKey = boundKey
+        let issued = try await services.signer.issueAccessToken(template, lifetime: channel.accessTokenLifetime)
         services.metrics.tokensIssued.increment()
         return try JSONCoding.response(
-            TokenResponse(accessToken: issued.token, tokenType: "Bearer", expiresIn: Int(channel.accessTokenLifetime.components.seconds), scope: scopes.joined(separator: " "), idToken: nil, refreshToken: nil),
+            TokenResponse(accessToken: issued.token, tokenType: boundKey == nil ? "Bearer" : "DPoP", expiresIn: Int(channel.accessTokenLifetime.components.seconds), scope: scopes.joined(separator: " "), idToken: nil, refreshToken: nil),
             headers: [.cacheControl: "no-store", HTTPField.Name("Pragma")!: "no-cache"]
         )
     }
@@ -185,6 +199,8 @@ struct TokenEndpoint: Sendable {
                 throw OAuthError.invalidRequest("client_id in the body differs from the authenticated client")
             }
             (clientID, secret, usedBasic) = (id, password, true)
+        } else if let assertionType = form["client_assertion_type"] {
+            return try await authenticateAssertion(form, type: assertionType)
         } else if let id = form["client_id"], let password = form["client_secret"] {
             (clientID, secret, usedBasic) = (id, password, false)
         } else if let id = form["client_id"] {
@@ -202,6 +218,45 @@ struct TokenEndpoint: Sendable {
             services.logger.notice("client authentication failed", metadata: ["reason": "\(error)"])
             throw OAuthError.invalidClient(usedBasic: usedBasic)
         }
+    }
+
+    /// `private_key_jwt` (RFC 7523 §2.2, OpenID Connect Core §9): a JWT signed with a key the
+    /// channel registered in policy. Each assertion is accepted once.
+    private func authenticateAssertion(_ form: FormParameters, type: String) async throws -> Channels.Channel {
+        guard type == "urn:ietf:params:oauth:client-assertion-type:jwt-bearer" else {
+            throw OAuthError.invalidRequest("client_assertion_type must be urn:ietf:params:oauth:client-assertion-type:jwt-bearer")
+        }
+        guard let assertion = form["client_assertion"] else { throw OAuthError.invalidRequest("client_assertion is required") }
+        guard form["client_secret"] == nil else { throw OAuthError.invalidRequest("use one client authentication method, not both") }
+        guard let clientID = form["client_id"] ?? Self.unverifiedIssuer(assertion),
+              let channel = services.clients.channel(clientID), let keys = services.channelKeys[clientID]
+        else {
+            throw OAuthError.invalidClient(usedBasic: false)
+        }
+        let base = services.issuer.hasSuffix("/") ? String(services.issuer.dropLast()) : services.issuer
+        do {
+            let verified = try services.clientAssertions.verify(assertion, clientID: clientID, keys: keys, audiences: [services.issuer, base + "/oauth/token"])
+            guard try await services.login.store.rememberOnce("assertion:\(clientID):\(verified.jti)", until: verified.expiresAt) else {
+                services.logger.notice("client assertion replayed", metadata: ["client_id": "\(clientID)"])
+                throw OAuthError.invalidClient(usedBasic: false)
+            }
+            return channel
+        } catch let error as ClientAssertionError {
+            services.logger.notice("client assertion refused", metadata: ["client_id": "\(clientID)", "reason": "\(error.reason)"])
+            throw OAuthError.invalidClient(usedBasic: false)
+        }
+    }
+
+    /// The `iss` of a JWT, read without verifying it: only to find whose keys verify it.
+    static func unverifiedIssuer(_ jwt: String) -> String? {
+        let parts = jwt.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[1].utf8.count <= 8_192 else { return nil }
+        var text = parts[1].replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        while text.count % 4 != 0 { text += "=" }
+        guard let data = Data(base64Encoded: text),
+              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+        else { return nil }
+        return object["iss"] as? String
     }
 
     /// Decodes `Basic base64(urlencode(id) ":" urlencode(secret))`.

@@ -6,6 +6,10 @@ import IdentityGraph
 /// store and the login store share it, so that one file holds all of Solmu's state.
 public final class SQLiteDatabase: Sendable {
     let pool: DatabasePool
+    /// Read-only connections used only synchronously, for the hottest single-statement lookups.
+    /// They are never held across a suspension, so a thread waiting for one waits only for
+    /// threads that are running SQL, and a caller blocked on them cannot starve the async pool.
+    private let lookups: DatabasePool
 
     /// Opens (creating if needed) the database at `path` and migrates it.
     /// - Throws: `SQLiteStoreError` when the file cannot be opened or its schema is newer than
@@ -41,6 +45,10 @@ public final class SQLiteDatabase: Sendable {
             try pool.writeWithoutTransaction { db in
                 try db.execute(sql: "PRAGMA cache_size = -524288")
             }
+            var lookupConfiguration = configuration
+            lookupConfiguration.readonly = true
+            lookupConfiguration.maximumReaderCount = max(2, ProcessInfo.processInfo.activeProcessorCount * 2)
+            lookups = try DatabasePool(path: path, configuration: lookupConfiguration)
         } catch let error as SQLiteStoreError {
             throw error
         } catch {
@@ -60,15 +68,26 @@ public final class SQLiteDatabase: Sendable {
         }
     }
 
-    /// Runs `body` in a read-only snapshot on the calling thread. For short, indexed reads on the
-    /// request path: a WAL reader never waits for the writer, so this does not block for long,
-    /// and it saves the two thread hops of the asynchronous variant.
-    ///
-    /// No transaction wraps `body` (one `BEGIN`/`COMMIT` pair less): use it for a single
-    /// statement only, which SQLite reads from one consistent snapshot by itself.
-    func readNow<T>(_ body: (Database) throws -> T) throws -> T {
+    /// Runs a single-statement read on the calling thread, in a read-only connection reserved for
+    /// such lookups, without a transaction around it: no thread hop for the hottest read of the
+    /// service. `body` must run one statement and must not suspend.
+    func lookup<T>(_ body: (Database) throws -> T) throws -> T {
         do {
-            return try pool.unsafeRead(body)
+            return try lookups.unsafeRead(body)
+        } catch let error as IdentityGraphError {
+            throw error
+        } catch {
+            throw IdentityGraphError.storage(String(describing: error))
+        }
+    }
+
+    /// Runs `body` in a WAL reader without wrapping it in a transaction (one `BEGIN`/`COMMIT`
+    /// pair less): for a single statement only, which SQLite reads from one consistent snapshot
+    /// by itself. Asynchronous: blocking a cooperative thread while readers are checked out by
+    /// other tasks could deadlock the pool.
+    func readStatement<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        do {
+            return try await pool.unsafeRead(body)
         } catch let error as IdentityGraphError {
             throw error
         } catch {

@@ -33,7 +33,17 @@ struct TokenLifecycleTests {
             redirectURIs: [], accessTokenLifetime: .seconds(300)
         )
         strict.requiresDPoP = true
-        return TestHarness.policies.channels + [kiosk, strict]
+        // A supervisor desk that takes over delegated calls: its rule accepts the call center's
+        // delegated tokens as subjects, so the actors chain.
+        var escalation = Channel(
+            id: "escalation", name: "Escalation desk", clientType: .confidential(try! SecretHash.make(secret: "escalation-secret", logRounds: 10)),
+            grantTypes: [.tokenExchange], scopes: [], linkAssurance: [:], visibleKinds: [], redirectURIs: [], accessTokenLifetime: .seconds(300)
+        )
+        escalation.tokenExchange = [TokenExchangeRule(
+            audience: "escalation", subjectKinds: [.accessToken], subjectClients: ["callcenter"], actorRequired: true,
+            actorClients: ["callcenter"], scopes: ["openid", "orders:read"], maxLifetime: .seconds(300)
+        )]
+        return TestHarness.policies.channels + [kiosk, strict, escalation]
     }()
 
     let harness = try! TestHarness(channels: Self.extraChannels)
@@ -140,6 +150,20 @@ struct TokenLifecycleTests {
             ], basic: credentials)
             #expect(viaDelegated.json["error"] as? String == "invalid_grant")
 
+            // The supervisor's desk takes the delegated token over: the actors nest, newest outside.
+            let nested = try await post(client, "/oauth/token", [
+                ("grant_type", Self.exchangeGrant), ("subject_token", first), ("subject_token_type", Self.accessTokenType),
+                ("actor_token", supervisor), ("actor_token_type", Self.accessTokenType),
+            ], basic: ("escalation", "escalation-secret"))
+            #expect(nested.status == .ok, "\(nested.text)")
+            let outer = try #require(ProofMaker.claims(nested.json["access_token"] as? String ?? "")["act"] as? [String: Any])
+            #expect(outer["sub"] as? String == "supervisor-2")
+            #expect((outer["act"] as? [String: Any])?["sub"] as? String == "agent-7")
+            // Introspection by the audience channel shows the chain too.
+            let introspected = try await post(client, "/oauth/introspect", [("token", nested.json["access_token"] as? String ?? "")], basic: ("escalation", "escalation-secret"))
+            #expect(introspected.json["active"] as? Bool == true)
+            #expect(((introspected.json["act"] as? [String: Any])?["act"] as? [String: Any])?["sub"] as? String == "agent-7")
+
             // An identifier told on the phone works as the subject too.
             let byPhone = try await post(client, "/oauth/token", [
                 ("grant_type", Self.exchangeGrant), ("subject_token", "email:ANNA@example.com"), ("subject_token_type", "urn:solmu:params:oauth:token-type:identifier"),
@@ -150,8 +174,8 @@ struct TokenLifecycleTests {
         }
         // Nesting, checked on the verified claims.
         let log = try await exchangeLog(anna)
-        #expect(log.count == 3)
-        #expect(log.allSatisfy { $0.record.actor == "callcenter" })
+        #expect(log.count == 4)
+        #expect(log.filter { $0.record.actor == "callcenter" }.count == 3)
         #expect(log.contains { $0.record.reason?.contains("actor=agent-7@callcenter") == true })
     }
 
@@ -221,6 +245,32 @@ struct TokenLifecycleTests {
             try await Task.sleep(for: .milliseconds(1_100))
             #expect(try await client.json(.get, "/v1/resolve?kind=email&value=a%40example.com", token: token).status == .unauthorized)
             #expect(try await post(client, "/oauth/introspect", [("token", token)], basic: ("webshop", "webshop-dev-secret")).json["active"] as? Bool == false)
+        }
+    }
+
+    @Test func refreshTokensIntrospectAndRevokeAsAFamily() async throws {
+        let anna = try await customer("refresh@example.com")
+        let family = RefreshFamily(
+            id: OpaqueToken().value, clientID: "webshop", scope: ["openid", "offline_access"],
+            authentication: Authentication(customerID: anna, time: Date(), methods: ["otp"], contextClass: LoginService.acrVerified),
+            sessionID: nil, createdAt: Date(), expiresAt: Date().addingTimeInterval(3_600)
+        )
+        let refresh = OpaqueToken()
+        try await harness.loginStore.createRefreshFamily(family, firstTokenDigest: refresh.digest)
+        try await harness.test { client in
+            let credentials = ("webshop", "webshop-dev-secret")
+            let active = try await post(client, "/oauth/introspect", [("token", refresh.value), ("token_type_hint", "refresh_token")], basic: credentials)
+            #expect(active.json["active"] as? Bool == true)
+            #expect(active.json["token_type"] as? String == "refresh_token")
+            #expect(active.json["sub"] as? String == anna.rawValue)
+            #expect(try await post(client, "/oauth/introspect", [("token", refresh.value)], basic: ("pos", "pos-dev-secret")).json["active"] as? Bool == false)
+            // Another channel cannot revoke it; its owner can.
+            _ = try await post(client, "/oauth/revoke", [("token", refresh.value)], basic: ("callcenter", "callcenter-dev-secret"))
+            #expect(try await post(client, "/oauth/introspect", [("token", refresh.value)], basic: credentials).json["active"] as? Bool == true)
+            #expect(try await post(client, "/oauth/revoke", [("token", refresh.value), ("token_type_hint", "refresh_token")], basic: credentials).status == .ok)
+            #expect(try await post(client, "/oauth/introspect", [("token", refresh.value)], basic: credentials).json["active"] as? Bool == false)
+            let refreshed = try await post(client, "/oauth/token", [("grant_type", "refresh_token"), ("refresh_token", refresh.value)], basic: credentials)
+            #expect(refreshed.json["error"] as? String == "invalid_grant")
         }
     }
 

@@ -21,8 +21,9 @@ public struct TokenIntrospection: Sendable {
     }
 
     /// RFC 7662 §2.2.
+    /// The hint only orders the look-ups (RFC 7009 §2.1, RFC 7662 §2.1): both kinds are tried.
     public func introspect(_ token: String, hint: String?, channel: Channel) async throws -> IntrospectionResult {
-        if hint != "refresh_token", let claims = try? inspector.inspect(token) {
+        if let claims = try? inspector.inspect(token) {
             guard claims.clientID == channel.id || claims.audience.contains(channel.id),
                   try await !logins.isAccessTokenRevoked(id: claims.tokenID)
             else { return .inactive }
@@ -39,7 +40,7 @@ public struct TokenIntrospection: Sendable {
         return IntrospectionResult(
             active: true, scope: family.scope.joined(separator: " "), clientID: family.clientID,
             subject: family.authentication.customerID.rawValue, audience: nil, expiresAt: family.expiresAt,
-            issuedAt: family.createdAt, issuer: inspector.issuer, tokenID: nil, tokenType: "refresh_token",
+            issuedAt: family.createdAt, issuer: inspector.issuer, tokenID: nil, tokenType: nil,
             contextClass: family.authentication.contextClass, actor: nil, confirmationKey: nil
         )
     }
@@ -47,7 +48,7 @@ public struct TokenIntrospection: Sendable {
     /// RFC 7009 §2: revokes a refresh token (its whole family) or an access token (by `jti`, until
     /// it expires) of this channel. Unknown and foreign tokens are ignored: the answer is the same.
     public func revoke(_ token: String, hint: String?, channel: Channel) async throws {
-        if hint != "refresh_token", let claims = try? inspector.inspect(token) {
+        if let claims = try? inspector.inspect(token) {
             if claims.clientID == channel.id {
                 try await logins.revokeAccessToken(id: claims.tokenID, expiresAt: claims.expiresAt)
             }
@@ -109,7 +110,7 @@ public struct IntrospectionResult: Sendable, Equatable, Encodable {
         try container.encodeIfPresent(scope, forKey: .scope)
         try container.encodeIfPresent(clientID, forKey: .clientID)
         try container.encodeIfPresent(subject, forKey: .subject)
-        if let audience { try container.encode(audience.count == 1 ? [audience[0]] : audience, forKey: .audience) }
+        try container.encodeIfPresent(audience, forKey: .audience)
         try container.encodeIfPresent(expiresAt.map { Int64($0.timeIntervalSince1970) }, forKey: .expiresAt)
         try container.encodeIfPresent(issuedAt.map { Int64($0.timeIntervalSince1970) }, forKey: .issuedAt)
         try container.encodeIfPresent(issuer, forKey: .issuer)

@@ -21,7 +21,7 @@ struct DiscoveryAndOperationsTests {
             #expect(json["token_endpoint"] as? String == "\(TestHarness.issuer)/oauth/token")
             #expect(json["jwks_uri"] as? String == "\(TestHarness.issuer)/.well-known/jwks.json")
             #expect(Set(json["grant_types_supported"] as? [String] ?? []) == ["authorization_code", "refresh_token", "client_credentials", "urn:ietf:params:oauth:grant-type:token-exchange"])
-            #expect(Set(json["token_endpoint_auth_methods_supported"] as? [String] ?? []) == ["client_secret_basic", "client_secret_post", "none"])
+            #expect(Set(json["token_endpoint_auth_methods_supported"] as? [String] ?? []) == ["client_secret_basic", "client_secret_post", "private_key_jwt", "none"])
             #expect(json["subject_types_supported"] as? [String] == ["public"])
             #expect(Set(json["id_token_signing_alg_values_supported"] as? [String] ?? []) == ["ES256", "EdDSA"])
             #expect(json["introspection_endpoint"] as? String == "\(TestHarness.issuer)/oauth/introspect")

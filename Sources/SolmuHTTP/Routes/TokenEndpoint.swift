@@ -12,9 +12,11 @@ import NIOFoundationEssentialsCompat
 import IdentityGraph
 import Identifiers
 
-/// `POST /oauth/token` (RFC 6749 §3.2): `client_credentials` for channels, and the customer
-/// grants `authorization_code` and `refresh_token`. Confidential channels authenticate with
-/// `client_secret_basic` or `client_secret_post`, public ones name themselves with `client_id`.
+/// `POST /oauth/token` (RFC 6749 §3.2): `client_credentials` for channels, the customer grants
+/// `authorization_code` and `refresh_token`, and token exchange (RFC 8693); with introspection
+/// (RFC 7662) and revocation (RFC 7009) beside it. Confidential channels authenticate with
+/// `client_secret_basic`, `client_secret_post` or `private_key_jwt`; public ones name themselves
+/// with `client_id`. A `DPoP` proof binds the issued tokens to the client's key (RFC 9449).
 struct TokenEndpoint: Sendable {
     let services: SolmuServices
 
@@ -50,7 +52,7 @@ struct TokenEndpoint: Sendable {
     private func introspect(_ request: Request) async throws -> Response {
         var request = request
         let form = try await form(&request)
-        let channel = try await authenticateClient(request, form: form)
+        let channel = try await authenticateClient(request, form: form, endpoint: "/oauth/introspect")
         guard channel.isConfidential else {
             throw OAuthError("unauthorized_client", "only confidential clients may introspect tokens", status: .badRequest)
         }
@@ -63,11 +65,8 @@ struct TokenEndpoint: Sendable {
     private func revoke(_ request: Request) async throws -> Response {
         var request = request
         let form = try await form(&request)
-        let channel = try await authenticateClient(request, form: form)
+        let channel = try await authenticateClient(request, form: form, endpoint: "/oauth/revoke")
         guard let token = form["token"] else { throw OAuthError.invalidRequest("token is required") }
-        if let hint = form["token_type_hint"], hint != "access_token", hint != "refresh_token" {
-            throw OAuthError("unsupported_token_type", "token_type_hint must be access_token or refresh_token")
-        }
         try await services.introspection.revoke(token, hint: form["token_type_hint"], channel: channel)
         return Response(status: .ok, headers: [.cacheControl: "no-store"])
     }
@@ -75,7 +74,7 @@ struct TokenEndpoint: Sendable {
     private func handle(_ request: Request, context: SolmuRequestContext) async throws -> Response {
         var request = request
         let form = try await form(&request)
-        let channel = try await authenticateClient(request, form: form)
+        let channel = try await authenticateClient(request, form: form, endpoint: "/oauth/token")
         let boundKey = try await services.proofOfPossession.atTokenEndpoint(request, path: "/oauth/token", channel: channel)
         var response = try await grant(form, channel: channel, boundKey: boundKey)
         if boundKey != nil {
@@ -184,12 +183,13 @@ struct TokenEndpoint: Sendable {
 
     /// RFC 6749 §2.3.1: HTTP Basic with form-urlencoded id and secret, or both in the body;
     /// never both methods at once.
-    private func authenticateClient(_ request: Request, form: FormParameters) async throws -> Channels.Channel {
+    /// - Parameter endpoint: the path of the endpoint, an accepted audience of client assertions.
+    private func authenticateClient(_ request: Request, form: FormParameters, endpoint: String) async throws -> Channels.Channel {
         let clientID: String
         let secret: String
         let usedBasic: Bool
         if let authorization = request.headers[.authorization] {
-            guard form["client_secret"] == nil else {
+            guard form["client_secret"] == nil, form["client_assertion"] == nil else {
                 throw OAuthError.invalidRequest("use one client authentication method, not both")
             }
             guard let (id, password) = Self.basicCredentials(authorization) else {
@@ -200,7 +200,7 @@ struct TokenEndpoint: Sendable {
             }
             (clientID, secret, usedBasic) = (id, password, true)
         } else if let assertionType = form["client_assertion_type"] {
-            return try await authenticateAssertion(form, type: assertionType)
+            return try await authenticateAssertion(form, type: assertionType, endpoint: endpoint)
         } else if let id = form["client_id"], let password = form["client_secret"] {
             (clientID, secret, usedBasic) = (id, password, false)
         } else if let id = form["client_id"] {
@@ -222,7 +222,7 @@ struct TokenEndpoint: Sendable {
 
     /// `private_key_jwt` (RFC 7523 §2.2, OpenID Connect Core §9): a JWT signed with a key the
     /// channel registered in policy. Each assertion is accepted once.
-    private func authenticateAssertion(_ form: FormParameters, type: String) async throws -> Channels.Channel {
+    private func authenticateAssertion(_ form: FormParameters, type: String, endpoint: String) async throws -> Channels.Channel {
         guard type == "urn:ietf:params:oauth:client-assertion-type:jwt-bearer" else {
             throw OAuthError.invalidRequest("client_assertion_type must be urn:ietf:params:oauth:client-assertion-type:jwt-bearer")
         }
@@ -235,7 +235,7 @@ struct TokenEndpoint: Sendable {
         }
         let base = services.issuer.hasSuffix("/") ? String(services.issuer.dropLast()) : services.issuer
         do {
-            let verified = try services.clientAssertions.verify(assertion, clientID: clientID, keys: keys, audiences: [services.issuer, base + "/oauth/token"])
+            let verified = try services.clientAssertions.verify(assertion, clientID: clientID, keys: keys, audiences: [services.issuer, base + "/oauth/token", base + endpoint])
             guard try await services.login.store.rememberOnce("assertion:\(clientID):\(verified.jti)", until: verified.expiresAt) else {
                 services.logger.notice("client assertion replayed", metadata: ["client_id": "\(clientID)"])
                 throw OAuthError.invalidClient(usedBasic: false)

@@ -3,7 +3,7 @@
 ///
 /// Callers match on ``code``; two errors are equal when their codes are equal. Neither
 /// ``description`` nor ``reason`` contains the assertion or values taken from it.
-public struct ClientAssertionError: Error, Sendable, Hashable, CustomStringConvertible {
+public struct ClientAssertionError: CodedError {
     /// The kind of failure.
     public enum Code: String, Sendable, Hashable, CaseIterable {
         /// Not a compact JWS, bad base64url, header or claims not the expected JSON.
@@ -50,17 +50,8 @@ public struct ClientAssertionError: Error, Sendable, Hashable, CustomStringConve
         self.reason = reason
     }
 
-    public var description: String {
-        "ClientAssertionError.\(code.rawValue): \(reason)"
-    }
 
-    public static func == (lhs: ClientAssertionError, rhs: ClientAssertionError) -> Bool {
-        lhs.code == rhs.code
-    }
 
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(code)
-    }
 }
 
 extension ClientAssertionError {

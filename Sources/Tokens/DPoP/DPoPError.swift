@@ -6,7 +6,7 @@
 ///
 /// Neither ``description`` nor ``reason`` contains the proof or values taken from it, so the error
 /// is safe to log and to render to a client.
-public struct DPoPError: Error, Sendable, Hashable, CustomStringConvertible {
+public struct DPoPError: CodedError {
     /// The kind of failure.
     public enum Code: String, Sendable, Hashable, CaseIterable {
         /// Not a compact JWS, bad base64url, header or claims not the expected JSON.
@@ -50,17 +50,8 @@ public struct DPoPError: Error, Sendable, Hashable, CustomStringConvertible {
         self.reason = reason
     }
 
-    public var description: String {
-        "DPoPError.\(code.rawValue): \(reason)"
-    }
 
-    public static func == (lhs: DPoPError, rhs: DPoPError) -> Bool {
-        lhs.code == rhs.code
-    }
 
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(code)
-    }
 }
 
 extension DPoPError {

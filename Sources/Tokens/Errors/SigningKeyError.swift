@@ -2,7 +2,7 @@
 ///
 /// Errors name the offending file (paths are not secret) but never include key material.
 /// Two errors are equal when their codes are equal.
-public struct SigningKeyError: Error, Sendable, Hashable, CustomStringConvertible {
+public struct SigningKeyError: CodedError {
     /// The kind of failure.
     public enum Code: String, Sendable, Hashable, CaseIterable {
         /// A private key file (or `link-log.key`) is readable or writable by group or others.
@@ -39,11 +39,5 @@ public struct SigningKeyError: Error, Sendable, Hashable, CustomStringConvertibl
         "SigningKeyError.\(code.rawValue): \(path): \(reason)"
     }
 
-    public static func == (lhs: SigningKeyError, rhs: SigningKeyError) -> Bool {
-        lhs.code == rhs.code
-    }
 
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(code)
-    }
 }

@@ -6,7 +6,7 @@
 /// Neither ``description`` nor ``reason`` ever contains the token or values taken from it (a
 /// refused token is attacker-controlled input and may be a live credential), so the error is safe
 /// to log and to render to a client.
-public struct TokenError: Error, Sendable, Hashable, CustomStringConvertible {
+public struct TokenError: CodedError {
     /// The kind of failure.
     public enum Code: String, Sendable, Hashable, CaseIterable {
         /// Not a compact JWS, bad base64url, header or payload not the expected JSON.
@@ -53,17 +53,8 @@ public struct TokenError: Error, Sendable, Hashable, CustomStringConvertible {
         self.reason = reason
     }
 
-    public var description: String {
-        "TokenError.\(code.rawValue): \(reason)"
-    }
 
-    public static func == (lhs: TokenError, rhs: TokenError) -> Bool {
-        lhs.code == rhs.code
-    }
 
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(code)
-    }
 }
 
 extension TokenError {

@@ -10,6 +10,13 @@ struct ProofMaker: Sendable {
         return ["kty": "EC", "crv": "P-256", "x": Self.base64URL(raw.prefix(32)), "y": Self.base64URL(raw.suffix(32))]
     }
 
+    /// The RFC 7638 thumbprint of the public key (what `cnf.jkt` carries).
+    var thumbprint: String {
+        let jwk = publicJWK
+        let canonical = "{\"crv\":\"\(jwk["crv"]!)\",\"kty\":\"\(jwk["kty"]!)\",\"x\":\"\(jwk["x"]!)\",\"y\":\"\(jwk["y"]!)\"}"
+        return Self.base64URL(Data(SHA256.hash(data: Data(canonical.utf8))))
+    }
+
     /// A DPoP proof for `method` `uri`, bound to `accessToken` when given.
     func dpop(_ method: String, _ uri: String, accessToken: String? = nil, nonce: String? = nil, jti: String = UUID().uuidString, iat: Date = Date()) -> String {
         var payload: [String: Any] = ["jti": jti, "htm": method, "htu": uri, "iat": Int(iat.timeIntervalSince1970)]

@@ -307,6 +307,34 @@ struct TokenLifecycleTests {
         }
     }
 
+    @Test func aPublicClientsDPoPBoundRefreshTokenNeedsItsKey() async throws {
+        let key = ProofMaker()
+        let anna = try await customer("bound@example.com")
+        let refresh = OpaqueToken()
+        try await harness.loginStore.createRefreshFamily(RefreshFamily(
+            id: OpaqueToken().value, clientID: "mobile-app", scope: ["openid"],
+            authentication: Authentication(customerID: anna, time: Date(), methods: ["otp"], contextClass: LoginService.acrVerified),
+            sessionID: nil, createdAt: Date(), expiresAt: Date().addingTimeInterval(3_600), confirmationKey: key.thumbprint
+        ), firstTokenDigest: refresh.digest)
+        try await harness.test { client in
+            let tokenURL = TestHarness.issuer + "/oauth/token"
+            let withoutProof = try await post(client, "/oauth/token", [("grant_type", "refresh_token"), ("refresh_token", refresh.value), ("client_id", "mobile-app")])
+            #expect(withoutProof.json["error"] as? String == "invalid_dpop_proof")
+            let otherKey = try await post(client, "/oauth/token", [("grant_type", "refresh_token"), ("refresh_token", refresh.value), ("client_id", "mobile-app")],
+                                          headers: [HTTPField.Name("DPoP")!: ProofMaker().dpop("POST", tokenURL)])
+            #expect(otherKey.json["error"] as? String == "invalid_dpop_proof")
+            // The refused attempts did not use the token up: the key's holder refreshes.
+            let good = try await post(client, "/oauth/token", [("grant_type", "refresh_token"), ("refresh_token", refresh.value), ("client_id", "mobile-app")],
+                                      headers: [HTTPField.Name("DPoP")!: key.dpop("POST", tokenURL)])
+            #expect(good.status == .ok, "\(good.text)")
+            #expect(good.json["token_type"] as? String == "DPoP")
+            let next = try #require(good.json["refresh_token"] as? String)
+            let again = try await post(client, "/oauth/token", [("grant_type", "refresh_token"), ("refresh_token", next), ("client_id", "mobile-app")],
+                                       headers: [HTTPField.Name("DPoP")!: key.dpop("POST", tokenURL)])
+            #expect(again.status == .ok, "the rotated token stays bound to the same key")
+        }
+    }
+
     @Test func aChannelCanRequireDPoPWithServerNonces() async throws {
         let key = ProofMaker()
         try await harness.test { client in

@@ -64,6 +64,13 @@ extension LoginService {
         }
         guard let token = OpaqueToken(received: refreshToken) else { throw TokenGrantError.invalidGrant("the refresh token is invalid") }
         let time = now()
+        // Refuse a request that cannot succeed before rotating, so that it does not use the token
+        // up: a proof of the wrong key (or none) must not cost the key's holder its family.
+        if let (family, _) = try await store.refreshToken(digest: token.digest), family.clientID == channel.id,
+           let bound = family.confirmationKey, bound != confirmationKey
+        {
+            throw TokenGrantError("invalid_dpop_proof", "this refresh token is bound to a DPoP key; send a proof of that key")
+        }
         let next = OpaqueToken()
         switch try await store.rotateRefreshToken(digest: token.digest, newDigest: next.digest, now: time) {
         case .invalid:

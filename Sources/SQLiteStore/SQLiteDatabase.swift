@@ -44,6 +44,9 @@ public final class SQLiteDatabase: Sendable {
             // SQLite from spilling them to the WAL before the commit. Memory is used only as needed.
             try pool.writeWithoutTransaction { db in
                 try db.execute(sql: "PRAGMA cache_size = -524288")
+                // Fold a WAL left by an earlier process (a bulk import leaves hundreds of MB) into
+                // the database: every read searches the WAL's index for each page it touches.
+                try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)")
             }
             var lookupConfiguration = configuration
             lookupConfiguration.readonly = true

@@ -244,6 +244,32 @@ struct CustomerLoginFlowTests {
         }
     }
 
+    @Test func logoutWithoutAHintAsksFirst() async throws {
+        try await harness.test { client in
+            let browser = Browser(client)
+            let page = try await browser.get(Self.authorizeURI(client: "webshop", redirect: Self.webshopRedirect, scope: "openid", state: "c", nonce: "n", challenge: Self.pkce().challenge))
+            let codePage = try await browser.submit(page, action: "/login/start", [("identifier", "confirm@example.com")])
+            let offer = try await browser.submit(codePage, action: "/login/code", [("code", try await deliveredCode())])
+            _ = try await browser.submit(offer, action: "/login/set-password", [("skip", "1")])
+            let silently = Self.authorizeURI(client: "webshop", redirect: Self.webshopRedirect, scope: "openid", state: "s", nonce: "n", challenge: Self.pkce().challenge, extra: "&prompt=none")
+
+            // A bare GET (what a link on another site could do) only asks.
+            let confirmation = try await browser.get("/oauth/logout?client_id=webshop&post_logout_redirect_uri=https%3A%2F%2Fshop.example.com%2F&state=x")
+            #expect(confirmation.status == .ok)
+            #expect(confirmation.text.contains("action=\"/oauth/logout\""))
+            #expect(queryItems(try await browser.get(silently).headers[.location] ?? "")["code"] != nil, "still logged in")
+            // A POST without the form's CSRF token only asks again.
+            let forged = try await browser.post("/oauth/logout", [("client_id", "webshop")])
+            #expect(forged.status == .badRequest)
+            #expect(queryItems(try await browser.get(silently).headers[.location] ?? "")["code"] != nil, "still logged in")
+            // Confirming logs out and goes back to the registered URI with the state.
+            let done = try await browser.submit(confirmation, action: "/oauth/logout", [])
+            #expect(done.status == .found)
+            #expect(done.headers[.location] == "https://shop.example.com/?state=x")
+            #expect(queryItems(try await browser.get(silently).headers[.location] ?? "")["error"] == "login_required")
+        }
+    }
+
     @Test func badTokenRequestsAreRefusedAndChangeNothing() async throws {
         try await harness.test { client in
             let browser = Browser(client)

@@ -49,6 +49,7 @@ struct LoginPages: Sendable {
         case setPassword = "set-password"
         case error
         case loggedOut = "logged-out"
+        case logoutConfirm = "logout-confirm"
     }
 
     /// What a template sees. Unused members stay nil and render as nothing.
@@ -66,6 +67,13 @@ struct LoginPages: Sendable {
         var intro: String?
         var passwordURL: String?
         var identifierURL: String?
+        var hidden: [HiddenField] = []
+    }
+
+    /// A hidden form field carried through a page.
+    private struct HiddenField {
+        var name: String
+        var value: String
     }
 
     /// A message box: errors are `role="alert"`, information (`codeSent`) is `role="status"`.
@@ -146,6 +154,12 @@ struct LoginPages: Sendable {
 
         case .loggedOut:
             return (.loggedOut, base(heading: t.loggedOutHeading, clientName: nil))
+
+        case .confirmLogout(let form):
+            var view = base(heading: t.logoutConfirmHeading, clientName: nil)
+            view.csrf = form.csrf
+            view.hidden = form.parameters.map { HiddenField(name: $0.0, value: $0.1) }
+            return (.logoutConfirm, view)
         }
     }
 
@@ -176,6 +190,9 @@ enum LoginPage: Sendable {
     case error(ErrorPageModel)
     /// After logout without a post-logout redirect.
     case loggedOut
+    /// Logout without an `id_token_hint`: ask the customer first, so that another site cannot log
+    /// them out by navigation alone. Form: POST /oauth/logout with csrf and the original parameters.
+    case confirmLogout(LogoutConfirmation)
 }
 
 struct IdentifierForm: Sendable {
@@ -212,6 +229,12 @@ struct SetPasswordForm: Sendable {
     var csrf: String
     var clientName: String
     var message: LoginMessage?
+}
+
+struct LogoutConfirmation: Sendable {
+    var csrf: String
+    /// The logout request's parameters, carried to the confirming POST.
+    var parameters: [(String, String)]
 }
 
 struct ErrorPageModel: Sendable {

@@ -47,6 +47,9 @@ struct LoginTexts: Sendable {
     let errorHelp: String
     let loggedOutHeading: String
     let loggedOutText: String
+    let logoutConfirmHeading: String
+    let logoutConfirmText: String
+    let logoutButton: String
 
     /// The texts for a locale: Finnish for `fi` (also `fi-FI`, `FI`), English for anything else.
     static func forLocale(_ locale: String) -> LoginTexts {
@@ -82,7 +85,10 @@ struct LoginTexts: Sendable {
         errorHeading: "Login is not possible",
         errorHelp: "If the problem continues, please contact customer service.",
         loggedOutHeading: "You have logged out",
-        loggedOutText: "You can now close this window."
+        loggedOutText: "You can now close this window.",
+        logoutConfirmHeading: "Log out?",
+        logoutConfirmText: "Do you want to log out? You will be logged out of every service where you used this login.",
+        logoutButton: "Log out"
     )
 
     static let finnish = LoginTexts(
@@ -113,7 +119,10 @@ struct LoginTexts: Sendable {
         errorHeading: "Kirjautuminen ei onnistu",
         errorHelp: "Jos ongelma toistuu, ota yhteyttä asiakaspalveluun.",
         loggedOutHeading: "Olet kirjautunut ulos",
-        loggedOutText: "Voit nyt sulkea tämän ikkunan."
+        loggedOutText: "Voit nyt sulkea tämän ikkunan.",
+        logoutConfirmHeading: "Kirjaudutaanko ulos?",
+        logoutConfirmText: "Haluatko kirjautua ulos? Sinut kirjataan ulos kaikista palveluista, joissa käytit tätä kirjautumista.",
+        logoutButton: "Kirjaudu ulos"
     )
 }
 

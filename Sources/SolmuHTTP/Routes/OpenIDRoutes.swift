@@ -188,6 +188,21 @@ struct OpenIDRoutes: Sendable {
         let query = QueryParameters(request.uri.query)
         func parameter(_ name: String) -> String? { form?[name] ?? query.values[name] }
         let locale = AuthorizationRequest.locale(from: parameter("ui_locales"))
+        // Without an id_token_hint nothing shows that the customer's own channel asked: confirm
+        // with a CSRF-protected form first (OpenID Connect RP-Initiated Logout §2).
+        if parameter("id_token_hint") == nil {
+            let csrfCookie = request.cookie(BrowserSecurity.csrfCookie)
+            let confirmed = form.map { browser.checkCSRF(token: $0["csrf"], cookie: csrfCookie, pendingID: "logout") } ?? false
+            if !confirmed {
+                let cookie = csrfCookie.flatMap { OpaqueToken(received: $0) }?.value ?? OpaqueToken().value
+                let carried = ["client_id", "post_logout_redirect_uri", "state", "ui_locales"].compactMap { name in parameter(name).map { (name, $0) } }
+                return BrowserSecurity.page(
+                    pages.render(.confirmLogout(LogoutConfirmation(csrf: browser.csrfToken(cookie: cookie, pendingID: "logout"), parameters: carried)), locale: locale),
+                    status: form == nil ? .ok : .badRequest,
+                    cookies: cookie == csrfCookie ? [] : [BrowserSecurity.setCookie(BrowserSecurity.csrfCookie, cookie)]
+                )
+            }
+        }
         do {
             let redirect = try await login.logout(
                 idTokenHint: parameter("id_token_hint"), clientID: parameter("client_id"),

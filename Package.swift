@@ -117,6 +117,7 @@ let package = Package(
                 "IdentityGraph",
                 "CustomerLogin",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ],
             swiftSettings: swiftSettings
         ),

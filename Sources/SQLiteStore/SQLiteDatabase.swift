@@ -6,10 +6,8 @@ import IdentityGraph
 /// store and the login store share it, so that one file holds all of Solmu's state.
 public final class SQLiteDatabase: Sendable {
     let pool: DatabasePool
-    /// Read-only connections used only synchronously, for the hottest single-statement lookups.
-    /// They are never held across a suspension, so a thread waiting for one waits only for
-    /// threads that are running SQL, and a caller blocked on them cannot starve the async pool.
-    private let lookups: DatabasePool
+    /// Read-only connections for the resolve lookup (see `SQLiteLookupConnections`).
+    let lookups: SQLiteLookupConnections
 
     /// Opens (creating if needed) the database at `path` and migrates it.
     /// - Throws: `SQLiteStoreError` when the file cannot be opened or its schema is newer than
@@ -48,10 +46,7 @@ public final class SQLiteDatabase: Sendable {
                 // the database: every read searches the WAL's index for each page it touches.
                 try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)")
             }
-            var lookupConfiguration = configuration
-            lookupConfiguration.readonly = true
-            lookupConfiguration.maximumReaderCount = max(2, ProcessInfo.processInfo.activeProcessorCount * 2)
-            lookups = try DatabasePool(path: path, configuration: lookupConfiguration)
+            lookups = SQLiteLookupConnections(path: path)
         } catch let error as SQLiteStoreError {
             throw error
         } catch {
@@ -64,19 +59,6 @@ public final class SQLiteDatabase: Sendable {
     func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
         do {
             return try await pool.write(body)
-        } catch let error as IdentityGraphError {
-            throw error
-        } catch {
-            throw IdentityGraphError.storage(String(describing: error))
-        }
-    }
-
-    /// Runs a single-statement read on the calling thread, in a read-only connection reserved for
-    /// such lookups, without a transaction around it: no thread hop for the hottest read of the
-    /// service. `body` must run one statement and must not suspend.
-    func lookup<T>(_ body: (Database) throws -> T) throws -> T {
-        do {
-            return try lookups.unsafeRead(body)
         } catch let error as IdentityGraphError {
             throw error
         } catch {

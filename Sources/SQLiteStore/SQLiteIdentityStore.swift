@@ -140,7 +140,7 @@ public final class SQLiteIdentityStore: IdentityStore {
 
     public func resolve(_ identifier: Identifier) async throws -> ResolvedCustomer? {
         // The hottest read of the service: one primary-key lookup and the customer's links.
-        try database.lookup { db in try self.resolve(identifier, db: db) }
+        try database.lookups.resolve(identifier)
     }
 
     public func resolve(batch identifiers: [Identifier]) async throws -> [Identifier: ResolvedCustomer] {
@@ -289,7 +289,7 @@ public final class SQLiteIdentityStore: IdentityStore {
     }
 
     private func resolve(_ identifier: Identifier, db: Database) throws -> ResolvedCustomer? {
-        // One statement (so that `lookup` needs no transaction), columns read by position.
+        // One statement, columns read by position (the same query as SQLiteLookupConnections).
         let statement = try db.cachedStatement(sql: """
             SELECT l.kind, l.namespace, l.value, l.customer_id, l.channel, l.assurance, l.linked_at
             FROM links AS owner JOIN links AS l ON l.customer_id = owner.customer_id

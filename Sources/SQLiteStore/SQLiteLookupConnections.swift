@@ -1,0 +1,107 @@
+import Foundation
+import GRDBSQLite
+import Identifiers
+import IdentityGraph
+import Synchronization
+
+/// Read-only SQLite connections with the resolve statement prepared once, used directly through
+/// the C API for the hottest read of the service.
+///
+/// GRDB's pool costs more than the lookup itself on this path (a semaphore, a dispatch queue and
+/// a `PRAGMA schema_version` per read), so resolve bypasses it. The connections are checked out
+/// for one statement, never across a suspension, and the schema is fixed once migrations ran at
+/// start-up.
+final class SQLiteLookupConnections: @unchecked Sendable {
+    /// One connection and its prepared statement; used by one thread at a time.
+    private final class Connection: @unchecked Sendable {
+        let handle: OpaquePointer
+        let resolve: OpaquePointer
+
+        init(path: String) throws {
+            var handle: OpaquePointer?
+            let flags = SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX
+            guard sqlite3_open_v2(path, &handle, flags, nil) == SQLITE_OK, let handle else {
+                if let handle { sqlite3_close_v2(handle) }
+                throw IdentityGraphError.storage("cannot open a lookup connection")
+            }
+            sqlite3_busy_timeout(handle, 10_000)
+            sqlite3_exec(handle, "PRAGMA mmap_size = 4294967296; PRAGMA cache_size = -65536;", nil, nil, nil)
+            var statement: OpaquePointer?
+            let sql = """
+                SELECT l.kind, l.namespace, l.value, l.customer_id, l.channel, l.assurance, l.linked_at
+                FROM links AS owner JOIN links AS l ON l.customer_id = owner.customer_id
+                WHERE owner.kind = ?1 AND owner.namespace = ?2 AND owner.value = ?3
+                """
+            guard sqlite3_prepare_v3(handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil) == SQLITE_OK, let statement else {
+                sqlite3_close_v2(handle)
+                throw IdentityGraphError.storage("cannot prepare the lookup statement")
+            }
+            self.handle = handle
+            self.resolve = statement
+        }
+
+        deinit {
+            sqlite3_finalize(resolve)
+            sqlite3_close_v2(handle)
+        }
+    }
+
+    private let path: String
+    private let idle = Mutex<[Connection]>([])
+
+    init(path: String) {
+        self.path = path
+    }
+
+    /// The customer `identifier` belongs to, with all their links.
+    func resolve(_ identifier: Identifier) throws -> ResolvedCustomer? {
+        let connection = try checkOut()
+        defer { checkIn(connection) }
+        let statement = connection.resolve
+        defer {
+            sqlite3_reset(statement)
+            sqlite3_clear_bindings(statement)
+        }
+        let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+        sqlite3_bind_text(statement, 1, identifier.kind.rawValue, -1, transient)
+        sqlite3_bind_text(statement, 2, identifier.namespace ?? "", -1, transient)
+        sqlite3_bind_text(statement, 3, identifier.value, -1, transient)
+        var links: [Link] = []
+        var customer: CustomerID?
+        while true {
+            let result = sqlite3_step(statement)
+            if result == SQLITE_DONE { break }
+            guard result == SQLITE_ROW else { throw IdentityGraphError.storage("lookup failed with SQLite code \(result)") }
+            guard let kind = IdentifierKind(rawValue: Self.text(statement, 0)),
+                  let owner = CustomerID(rawValue: Self.text(statement, 3)),
+                  let assurance = Assurance(rawValue: Self.text(statement, 5))
+            else { throw IdentityGraphError.storage("malformed row in links") }
+            let namespace = Self.text(statement, 1)
+            customer = customer ?? owner
+            links.append(Link(
+                identifier: Identifier(trustedKind: kind, namespace: namespace.isEmpty ? nil : namespace, value: Self.text(statement, 2)),
+                customerID: owner,
+                provenance: Provenance(channel: Self.text(statement, 4), assurance: assurance,
+                                       linkedAt: SQLiteIdentityStore.date(sqlite3_column_int64(statement, 6)))
+            ))
+        }
+        return customer.map { ResolvedCustomer(customerID: $0, links: links) }
+    }
+
+    private static func text(_ statement: OpaquePointer, _ column: Int32) -> String {
+        guard let bytes = sqlite3_column_text(statement, column) else { return "" }
+        return String(cString: bytes)
+    }
+
+    private func checkOut() throws -> Connection {
+        if let connection = idle.withLock({ $0.popLast() }) { return connection }
+        return try Connection(path: path)
+    }
+
+    private func checkIn(_ connection: Connection) {
+        idle.withLock { connections in
+            // Keep a few; more than the threads that can run lookups at once is waste.
+            if connections.count < 16 { connections.append(connection) }
+        }
+    }
+}

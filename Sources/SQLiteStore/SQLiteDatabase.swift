@@ -66,20 +66,6 @@ public final class SQLiteDatabase: Sendable {
         }
     }
 
-    /// Runs `body` in a WAL reader without wrapping it in a transaction (one `BEGIN`/`COMMIT`
-    /// pair less): for a single statement only, which SQLite reads from one consistent snapshot
-    /// by itself. Asynchronous: blocking a cooperative thread while readers are checked out by
-    /// other tasks could deadlock the pool.
-    func readStatement<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        do {
-            return try await pool.unsafeRead(body)
-        } catch let error as IdentityGraphError {
-            throw error
-        } catch {
-            throw IdentityGraphError.storage(String(describing: error))
-        }
-    }
-
     /// Runs `body` in a read-only snapshot (a WAL reader that never waits for the writer).
     func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
         do {

@@ -27,8 +27,6 @@ public struct ExchangeRequest: Sendable, Equatable {
 /// Token type URIs (RFC 8693 §3) and Solmu's own.
 public enum TokenTypeURI {
     public static let accessToken = "urn:ietf:params:oauth:token-type:access_token"
-    public static let refreshToken = "urn:ietf:params:oauth:token-type:refresh_token"
-    public static let jwt = "urn:ietf:params:oauth:token-type:jwt"
     /// An identifier a channel saw, `KIND:[NAMESPACE:]VALUE`, e.g. `loyalty_card:plussa:6012345678901234`.
     public static let identifier = "urn:solmu:params:oauth:token-type:identifier"
 }

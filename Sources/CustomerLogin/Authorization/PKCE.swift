@@ -1,3 +1,4 @@
+import Channels
 import Crypto
 import Foundation
 
@@ -16,12 +17,7 @@ public enum PKCE {
     /// `BASE64URL(SHA256(verifier)) == challenge`, compared in constant time.
     public static func verify(verifier: String, challenge: String) -> Bool {
         guard isValidVerifier(verifier) else { return false }
-        let computed = Array(Data(SHA256.hash(data: Data(verifier.utf8))).base64URL.utf8)
-        let expected = Array(challenge.utf8)
-        guard computed.count == expected.count else { return false }
-        var difference: UInt8 = 0
-        for (a, b) in zip(computed, expected) { difference |= a ^ b }
-        return difference == 0
+        return ConstantTime.equals(Array(Data(SHA256.hash(data: Data(verifier.utf8))).base64URL.utf8), Array(challenge.utf8))
     }
 
     private static func isUnreserved(_ byte: UInt8) -> Bool {

@@ -1,4 +1,5 @@
 public import Crypto
+import Channels
 import Foundation
 
 /// The six-digit code sent to an e-mail address or phone to prove it.
@@ -32,11 +33,6 @@ public enum OneTimeCode {
         guard cleaned.utf8.count == digits, cleaned.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else {
             return false
         }
-        let computed = Array(Self.digest(cleaned, challengeID: challengeID, key: key).utf8)
-        let expected = Array(digest.utf8)
-        guard computed.count == expected.count else { return false }
-        var difference: UInt8 = 0
-        for (a, b) in zip(computed, expected) { difference |= a ^ b }
-        return difference == 0
+        return ConstantTime.equals(Array(Self.digest(cleaned, challengeID: challengeID, key: key).utf8), Array(digest.utf8))
     }
 }

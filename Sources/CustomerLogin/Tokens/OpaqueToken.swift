@@ -1,5 +1,6 @@
 public import Foundation
 import Crypto
+import Tokens
 
 /// A random, unguessable token handed to a client (a session cookie, an authorization code, a
 /// refresh token). Only its SHA-256 digest is ever stored, so a database leak does not leak
@@ -37,7 +38,5 @@ public struct OpaqueToken: Sendable, Hashable {
 
 extension Data {
     /// Base64url without padding (RFC 4648 §5).
-    var base64URL: String {
-        base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
-    }
+    var base64URL: String { Base64URL.encode(self) }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Channels
 import Foundation
+import Tokens
 import Policies
 import IdentityGraph
 import Identifiers
@@ -30,7 +31,7 @@ struct ChannelsCommand: ParsableCommand {
             if generate {
                 var generator = SystemRandomNumberGenerator()
                 let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
-                secret = Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+                secret = Base64URL.encode(bytes)
                 print("secret: \(secret)")
             } else {
                 guard let line = readLine(strippingNewline: true), !line.isEmpty else {

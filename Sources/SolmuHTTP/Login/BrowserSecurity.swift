@@ -1,4 +1,6 @@
+import Channels
 import Crypto
+import Tokens
 import Foundation
 import Hummingbird
 import HTTPTypes
@@ -15,17 +17,12 @@ struct BrowserSecurity: Sendable {
     /// (signed double-submit: a page on another site can neither read the cookie nor forge the MAC).
     func csrfToken(cookie: String, pendingID: String) -> String {
         let mac = HMAC<SHA256>.authenticationCode(for: Data((cookie + "|" + pendingID).utf8), using: key)
-        return Data(mac).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        return Base64URL.encode(Data(mac))
     }
 
     func checkCSRF(token: String?, cookie: String?, pendingID: String) -> Bool {
         guard let token, let cookie, !cookie.isEmpty else { return false }
-        let expected = Array(csrfToken(cookie: cookie, pendingID: pendingID).utf8)
-        let given = Array(token.utf8)
-        guard expected.count == given.count else { return false }
-        var difference: UInt8 = 0
-        for (a, b) in zip(expected, given) { difference |= a ^ b }
-        return difference == 0
+        return ConstantTime.equals(Array(csrfToken(cookie: cookie, pendingID: pendingID).utf8), Array(token.utf8))
     }
 
     /// `Set-Cookie` for a cookie the browser sends back on top-level navigations only.

@@ -251,10 +251,8 @@ struct TokenEndpoint: Sendable {
     static func unverifiedIssuer(_ jwt: String) -> String? {
         let parts = jwt.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[1].utf8.count <= 8_192 else { return nil }
-        var text = parts[1].replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        while text.count % 4 != 0 { text += "=" }
-        guard let data = Data(base64Encoded: text),
-              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+        guard let bytes = Base64URL.decode(parts[1].utf8),
+              let object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any]
         else { return nil }
         return object["iss"] as? String
     }

@@ -4,7 +4,7 @@ import Foundation
 ///
 /// Decoding is strict: only the URL-safe alphabet, no padding, no whitespace, and the unused
 /// trailing bits must be zero, so every byte string has exactly one accepted encoding.
-enum Base64URL {
+public enum Base64URL {
     private static let alphabet: [UInt8] = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
 
     private static let decodeTable: [UInt8] = {
@@ -16,7 +16,7 @@ enum Base64URL {
     }()
 
     /// Encodes bytes without padding.
-    static func encode(_ bytes: some Collection<UInt8>) -> String {
+    public static func encode(_ bytes: some Collection<UInt8>) -> String {
         var output = [UInt8]()
         output.reserveCapacity((bytes.count * 4 + 2) / 3)
         var iterator = bytes.makeIterator()
@@ -36,7 +36,7 @@ enum Base64URL {
     }
 
     /// Decodes unpadded base64url; returns `nil` for anything that is not its canonical form.
-    static func decode(_ encoded: some Collection<UInt8>) -> [UInt8]? {
+    public static func decode(_ encoded: some Collection<UInt8>) -> [UInt8]? {
         let count = encoded.count
         if count % 4 == 1 { return nil }
         var output = [UInt8]()

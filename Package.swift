@@ -109,6 +109,13 @@ let package = Package(
             dependencies: ["Channels", "CustomerLogin", "Identifiers", "IdentityGraph", "Tokens"],
             swiftSettings: swiftSettings
         ),
+        // DuplicateDetection: finds customers who may be one person (refused links, loosely equal
+        // identifiers, profile similarity) with explainable scores. Pure, no I/O.
+        .target(
+            name: "DuplicateDetection",
+            dependencies: ["Identifiers", "IdentityGraph"],
+            swiftSettings: swiftSettings
+        ),
         // SQLiteStore: the embedded IdentityStore and LoginStore on GRDB.
         .target(
             name: "SQLiteStore",
@@ -138,7 +145,9 @@ let package = Package(
                 "Tokens",
                 "CustomerLogin",
                 "TokenLifecycle",
+                "DuplicateDetection",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -164,6 +173,10 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -181,6 +194,7 @@ let package = Package(
 
         .testTarget(name: "IdentifiersTests", dependencies: ["Identifiers"], swiftSettings: swiftSettings),
         .testTarget(name: "IdentityGraphTests", dependencies: ["IdentityGraph", "Identifiers"], swiftSettings: swiftSettings),
+        .testTarget(name: "DuplicateDetectionTests", dependencies: ["DuplicateDetection", "IdentityGraph", "Identifiers"], swiftSettings: swiftSettings),
         .testTarget(name: "ChannelsTests", dependencies: ["Channels", "Identifiers", "IdentityGraph"], swiftSettings: swiftSettings),
         .testTarget(name: "PoliciesTests", dependencies: ["Policies", "Channels", "Identifiers", "IdentityGraph"], swiftSettings: swiftSettings),
         .testTarget(name: "TokensTests", dependencies: ["Tokens"], swiftSettings: swiftSettings),

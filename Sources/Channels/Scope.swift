@@ -7,6 +7,9 @@ public enum SolmuScope {
     /// Read a customer with their links, and the link log.
     public static let read = "identity:read"
 
+    /// The admin API: find duplicates, merge, unmerge, move, erase and export customers.
+    public static let admin = "admin"
+
     /// Every scope a channel may be granted today.
-    public static let all: Set<String> = [resolve, link, read]
+    public static let all: Set<String> = [resolve, link, read, admin]
 }

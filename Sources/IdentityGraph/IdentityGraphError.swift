@@ -13,6 +13,19 @@ public enum IdentityGraphError: Error, Sendable, Equatable, CustomStringConverti
     case customerNotFound(CustomerID)
     /// The identifier is not linked (to that customer).
     case linkNotFound(kind: IdentifierKind, namespace: String?)
+    /// The customer was erased; its id is a tombstone.
+    case customerErased(CustomerID)
+    /// The customer was merged into another; admin changes name the survivor instead.
+    case customerMerged(CustomerID, into: CustomerID)
+    /// A merge of a customer with itself.
+    case sameCustomer(CustomerID)
+    case mergeNotFound(MergeID)
+    /// The merge was undone already.
+    case mergeUndone(MergeID)
+    /// A customer of the merge was erased, and with them what an unmerge would restore.
+    case mergeErased(MergeID)
+    /// A later merge that is still in effect builds on this one; undo it first.
+    case unmergeBlocked(MergeID, dependency: MergeID)
     /// The store failed; the detail is for the operator's log, never for a client.
     case storage(String)
 
@@ -34,6 +47,20 @@ public enum IdentityGraphError: Error, Sendable, Equatable, CustomStringConverti
             return "no customer \(id)"
         case let .linkNotFound(kind, namespace):
             return "the \(Self.name(kind, namespace)) is not linked to that customer"
+        case let .customerErased(id):
+            return "customer \(id) was erased"
+        case let .customerMerged(id, survivor):
+            return "customer \(id) was merged into \(survivor); use \(survivor)"
+        case let .sameCustomer(id):
+            return "customer \(id) is named twice; a customer cannot be merged with or moved to itself"
+        case let .mergeNotFound(id):
+            return "no merge \(id)"
+        case let .mergeUndone(id):
+            return "merge \(id) was undone already"
+        case let .mergeErased(id):
+            return "merge \(id) cannot be undone: one of its customers was erased"
+        case let .unmergeBlocked(id, dependency):
+            return "merge \(id) cannot be undone while the later merge \(dependency) builds on it; undo \(dependency) first"
         case .storage:
             return "the identity store failed"
         }

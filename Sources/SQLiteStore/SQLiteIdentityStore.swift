@@ -6,9 +6,9 @@ import GRDB
 /// The embedded identity store: SQLite through GRDB, in WAL mode, so that reads never wait for
 /// the writer.
 public final class SQLiteIdentityStore: IdentityStore {
-    private let database: SQLiteDatabase
-    private let rules: GraphRules
-    private let hasher: IdentifierHasher
+    let database: SQLiteDatabase
+    let rules: GraphRules
+    let hasher: IdentifierHasher
 
     /// Opens (creating if needed) the database at `path` and migrates it.
     /// - Throws: `SQLiteStoreError` when the file cannot be opened or its schema is newer than
@@ -76,10 +76,13 @@ public final class SQLiteIdentityStore: IdentityStore {
         return results
     }
 
-    public func link(_ identifier: Identifier, to customer: CustomerID, assurance: Assurance, context: ChangeContext) async throws -> LinkOutcome {
+    public func link(_ identifier: Identifier, to requested: CustomerID, assurance: Assurance, context: ChangeContext) async throws -> LinkOutcome {
         let outcome = try await write { db -> Result<LinkOutcome, IdentityGraphError> in
-            guard try self.customerExists(customer, db: db) else {
-                return .failure(.customerNotFound(customer))
+            // An id merged away links to its survivor; an erased one refuses.
+            let customer: CustomerID
+            switch try self.liveCustomer(requested, followingMerges: true, db: db) {
+            case let .success(id): customer = id
+            case let .failure(error): return .failure(error)
             }
             let existing = try self.existingLink(identifier, db: db)
             let customerIdentifiers = try self.identifiers(of: customer, db: db)
@@ -116,8 +119,12 @@ public final class SQLiteIdentityStore: IdentityStore {
 
     public func unlink(_ identifier: Identifier, from customer: CustomerID?, context: ChangeContext) async throws -> Link {
         let outcome = try await write { db -> Result<Link, IdentityGraphError> in
+            var owner = customer
+            if let customer, case let .success(live) = try self.liveCustomer(customer, followingMerges: true, db: db) {
+                owner = live
+            }
             guard let existing = try self.existingLink(identifier, db: db),
-                  customer == nil || existing.customerID == customer
+                  owner == nil || existing.customerID == owner
             else {
                 return .failure(.linkNotFound(kind: identifier.kind, namespace: identifier.namespace))
             }
@@ -157,12 +164,8 @@ public final class SQLiteIdentityStore: IdentityStore {
 
     public func customer(_ id: CustomerID) async throws -> Customer? {
         try await read { db in
-            guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT created_at, profile FROM customers WHERE id = ?"), arguments: [id.rawValue]) else {
-                return nil
-            }
-            let links = try Row.fetchAll(db.cachedStatement(sql: "SELECT \(Self.linkColumns) FROM links WHERE customer_id = ? ORDER BY linked_at, kind, namespace, value"), arguments: [id.rawValue])
-                .map(Self.link(from:))
-            return Customer(id: id, createdAt: Self.date(row["created_at"]), profile: try Self.decodeProfile(row["profile"]), links: links)
+            guard case let .success(live) = try self.liveCustomer(id, followingMerges: true, db: db) else { return nil }
+            return try self.loadCustomer(live, db: db)
         }
     }
 
@@ -171,8 +174,11 @@ public final class SQLiteIdentityStore: IdentityStore {
             let rows: [Row]
             if let customer {
                 rows = try Row.fetchAll(
-                    db.cachedStatement(sql: "SELECT * FROM link_log WHERE customer_id = ? AND sequence > ? ORDER BY sequence LIMIT ?"),
-                    arguments: [customer.rawValue, after ?? 0, limit]
+                    db.cachedStatement(sql: """
+                        SELECT * FROM link_log WHERE (customer_id = ? OR related_customer_id = ?) AND sequence > ?
+                        ORDER BY sequence LIMIT ?
+                        """),
+                    arguments: [customer.rawValue, customer.rawValue, after ?? 0, limit]
                 )
             } else {
                 rows = try Row.fetchAll(
@@ -186,7 +192,12 @@ public final class SQLiteIdentityStore: IdentityStore {
 
     public func duplicateCandidates(limit: Int) async throws -> [DuplicateCandidate] {
         try await read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM duplicate_candidates ORDER BY last_seen DESC, first_id, second_id LIMIT ?", arguments: [limit]).map { row in
+            try Row.fetchAll(db, sql: """
+                SELECT d.* FROM duplicate_candidates AS d
+                JOIN customers AS a ON a.id = d.first_id AND a.status = 'active'
+                JOIN customers AS b ON b.id = d.second_id AND b.status = 'active'
+                ORDER BY d.last_seen DESC, d.first_id, d.second_id LIMIT ?
+                """, arguments: [limit]).map { row in
                 DuplicateCandidate(
                     first: try Self.customerID(row["first_id"]), second: try Self.customerID(row["second_id"]),
                     kind: try Self.kind(row["kind"]), firstSeen: Self.date(row["first_seen"]), lastSeen: Self.date(row["last_seen"]),
@@ -203,7 +214,7 @@ public final class SQLiteIdentityStore: IdentityStore {
     public func statistics() async throws -> StoreStatistics {
         try await read { db in
             StoreStatistics(
-                customers: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM customers") ?? 0,
+                customers: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM customers WHERE status = 'active'") ?? 0,
                 links: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM links") ?? 0,
                 logEntries: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM link_log") ?? 0
             )
@@ -212,17 +223,17 @@ public final class SQLiteIdentityStore: IdentityStore {
 
     // MARK: - Transactions
 
-    private func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+    func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
         try await database.write(body)
     }
 
-    private func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+    func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
         try await database.read(body)
     }
 
     // MARK: - Statements
 
-    private static let linkColumns = "kind, namespace, value, customer_id, channel, assurance, linked_at"
+    static let linkColumns = "kind, namespace, value, customer_id, channel, assurance, linked_at"
 
     private func insertCustomer(
         _ new: NewCustomer, profileJSON: String?, context: ChangeContext, db: Database, returnLinks: Bool = true
@@ -246,24 +257,26 @@ public final class SQLiteIdentityStore: IdentityStore {
         return .success(Customer(id: new.id, createdAt: context.time, profile: new.profile, links: links))
     }
 
-    private func insertLink(_ link: Link, db: Database) throws {
+    func insertLink(_ link: Link, db: Database) throws {
         try db.cachedStatement(sql: "INSERT INTO links (\(Self.linkColumns)) VALUES (?, ?, ?, ?, ?, ?, ?)").execute(arguments: [
             link.identifier.kind.rawValue, link.identifier.namespace ?? "", link.identifier.value, link.customerID.rawValue,
             link.provenance.channel, link.provenance.assurance.rawValue, Self.millis(link.provenance.linkedAt),
         ])
     }
 
-    private func append(_ record: LinkLogRecord, db: Database) throws {
+    func append(_ record: LinkLogRecord, db: Database) throws {
         try db.cachedStatement(sql: """
-            INSERT INTO link_log (time, actor, action, customer_id, kind, namespace, value_hash, assurance, reason)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO link_log (time, actor, action, customer_id, kind, namespace, value_hash, assurance, reason,
+                                  operator, related_customer_id, merge_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [
             Self.millis(record.time), record.actor, record.action.rawValue, record.customerID.rawValue,
             record.identifierKind?.rawValue, record.namespace, record.valueHash, record.assurance?.rawValue, record.reason,
+            record.operatorName, record.relatedCustomerID?.rawValue, record.mergeID?.rawValue,
         ])
     }
 
-    private func recordDuplicateCandidate(_ a: CustomerID, _ b: CustomerID, kind: IdentifierKind, time: Date, db: Database) throws {
+    func recordDuplicateCandidate(_ a: CustomerID, _ b: CustomerID, kind: IdentifierKind, time: Date, db: Database) throws {
         let (first, second) = a < b ? (a, b) : (b, a)
         try db.cachedStatement(sql: """
             INSERT INTO duplicate_candidates (first_id, second_id, kind, first_seen, last_seen, occurrences)
@@ -272,18 +285,15 @@ public final class SQLiteIdentityStore: IdentityStore {
             """).execute(arguments: [first.rawValue, second.rawValue, kind.rawValue, Self.millis(time), Self.millis(time)])
     }
 
-    private func customerExists(_ id: CustomerID, db: Database) throws -> Bool {
-        try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM customers WHERE id = ?"), arguments: [id.rawValue]) ?? false
-    }
 
-    private func existingLink(_ identifier: Identifier, db: Database) throws -> Link? {
+    func existingLink(_ identifier: Identifier, db: Database) throws -> Link? {
         try Row.fetchOne(
             db.cachedStatement(sql: "SELECT \(Self.linkColumns) FROM links WHERE kind = ? AND namespace = ? AND value = ?"),
             arguments: [identifier.kind.rawValue, identifier.namespace ?? "", identifier.value]
         ).map(Self.link(from:))
     }
 
-    private func identifiers(of customer: CustomerID, db: Database) throws -> [Identifier] {
+    func identifiers(of customer: CustomerID, db: Database) throws -> [Identifier] {
         try Row.fetchAll(db.cachedStatement(sql: "SELECT \(Self.linkColumns) FROM links WHERE customer_id = ?"), arguments: [customer.rawValue])
             .map { try Self.link(from: $0).identifier }
     }
@@ -308,7 +318,7 @@ public final class SQLiteIdentityStore: IdentityStore {
 
     // MARK: - Row mapping
 
-    private static func link(from row: Row) throws -> Link {
+    static func link(from row: Row) throws -> Link {
         let kind = try kind(row["kind"])
         let namespace: String = row["namespace"]
         let assuranceName: String = row["assurance"]
@@ -346,16 +356,18 @@ public final class SQLiteIdentityStore: IdentityStore {
         return LinkLogEntry(sequence: row["sequence"], record: LinkLogRecord(
             time: date(row["time"]), actor: row["actor"], action: action, customerID: try customerID(row["customer_id"]),
             identifierKind: try kindName.map(kind), namespace: row["namespace"], valueHash: row["value_hash"],
-            assurance: assuranceName.flatMap(Assurance.init(rawValue:)), reason: row["reason"]
+            assurance: assuranceName.flatMap(Assurance.init(rawValue:)), reason: row["reason"],
+            operatorName: row["operator"], relatedCustomerID: try (row["related_customer_id"] as String?).map(customerID),
+            mergeID: (row["merge_id"] as String?).flatMap(MergeID.init(rawValue:))
         ))
     }
 
-    private static func kind(_ name: String) throws -> IdentifierKind {
+    static func kind(_ name: String) throws -> IdentifierKind {
         guard let kind = IdentifierKind(rawValue: name) else { throw IdentityGraphError.storage("unknown identifier kind in store") }
         return kind
     }
 
-    private static func customerID(_ raw: String) throws -> CustomerID {
+    static func customerID(_ raw: String) throws -> CustomerID {
         guard let id = CustomerID(rawValue: raw) else { throw IdentityGraphError.storage("malformed customer id in store") }
         return id
     }
@@ -363,14 +375,14 @@ public final class SQLiteIdentityStore: IdentityStore {
     static func millis(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }
     static func date(_ millis: Int64) -> Date { Date(timeIntervalSince1970: Double(millis) / 1000) }
 
-    private static func encode(_ profile: Profile) throws -> String? {
+    static func encode(_ profile: Profile) throws -> String? {
         guard !profile.isEmpty else { return nil }
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         return String(decoding: try encoder.encode(profile), as: UTF8.self)
     }
 
-    private static func decodeProfile(_ json: String?) throws -> Profile {
+    static func decodeProfile(_ json: String?) throws -> Profile {
         guard let json else { return Profile() }
         return try JSONDecoder().decode(Profile.self, from: Data(json.utf8))
     }

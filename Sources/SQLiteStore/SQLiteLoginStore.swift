@@ -2,7 +2,7 @@ public import CustomerLogin
 public import Foundation
 public import IdentityGraph
 import GRDB
-import Identifiers
+public import Identifiers
 
 /// The embedded login store: customer login state in the same SQLite file as the identity graph.
 ///
@@ -38,6 +38,50 @@ public final class SQLiteLoginStore: LoginStore {
             ] as [(String, [Int64])] {
                 try db.execute(sql: sql, arguments: StatementArguments(arguments))
                 removed += db.changesCount
+            }
+            return removed
+        }
+    }
+
+    public func loginRecords(of customer: CustomerID) async throws -> CustomerLoginRecords {
+        let id = customer.rawValue
+        return try await read { db in
+            let sessions = try Row.fetchAll(
+                db.cachedStatement(sql: "SELECT * FROM sessions WHERE customer_id = ? ORDER BY created_at, id"), arguments: [id]
+            ).map { try self.session(from: $0, db: db) }
+            let families = try Row.fetchAll(
+                db.cachedStatement(sql: "SELECT \(Self.familyColumns("refresh_families")) FROM refresh_families WHERE instr(authentication, ?) > 0 ORDER BY created_at, id"),
+                arguments: [id]
+            ).map(Self.family(from:))
+            let hasPassword = try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM passwords WHERE customer_id = ?"), arguments: [id]) ?? false
+            return CustomerLoginRecords(sessions: sessions, refreshFamilies: families, hasPassword: hasPassword)
+        }
+    }
+
+    public func forgetCustomer(_ customer: CustomerID, identifiers: [Identifier]) async throws -> Int {
+        let id = customer.rawValue
+        return try await write { db in
+            var removed = 0
+            // Customer ids are 128 random bits, so finding one inside a JSON column is exact.
+            for (sql, arguments) in [
+                ("DELETE FROM session_channels WHERE session_id IN (SELECT id FROM sessions WHERE customer_id = ?)", [id]),
+                ("DELETE FROM sessions WHERE customer_id = ?", [id]),
+                ("DELETE FROM refresh_tokens WHERE family_id IN (SELECT id FROM refresh_families WHERE instr(authentication, ?) > 0)", [id]),
+                ("DELETE FROM refresh_families WHERE instr(authentication, ?) > 0", [id]),
+                ("DELETE FROM authorization_codes WHERE instr(code_grant, ?) > 0", [id]),
+                ("DELETE FROM passwords WHERE customer_id = ?", [id]),
+            ] as [(String, [String])] {
+                try db.execute(sql: sql, arguments: StatementArguments(arguments))
+                removed += db.changesCount
+            }
+            for identifier in identifiers {
+                try db.cachedStatement(sql: "DELETE FROM one_time_code_challenges WHERE kind = ? AND namespace = ? AND value = ?")
+                    .execute(arguments: [identifier.kind.rawValue, identifier.namespace ?? "", identifier.value])
+                removed += db.changesCount
+                if identifier.kind == .email || identifier.kind == .phone {
+                    try db.cachedStatement(sql: "DELETE FROM outbox WHERE destination = ?").execute(arguments: [identifier.value])
+                    removed += db.changesCount
+                }
             }
             return removed
         }

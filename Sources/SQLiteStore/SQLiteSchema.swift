@@ -186,6 +186,43 @@ enum SQLiteSchema {
         migrator.registerMigration("2026-11-22-dpop-bound-refresh") { db in
             try db.execute(sql: "ALTER TABLE refresh_families ADD COLUMN confirmation_key TEXT")
         }
+        migrator.registerMigration("2026-11-23-merges-and-erasure") { db in
+            try db.execute(sql: """
+                -- A customer is active, merged into another (merged_into, always a live or erased
+                -- customer: chains are collapsed when they form) or erased (a tombstone).
+                ALTER TABLE customers ADD COLUMN status TEXT NOT NULL DEFAULT 'active'
+                    CHECK (status IN ('active', 'merged', 'erased'));
+                ALTER TABLE customers ADD COLUMN merged_into TEXT;
+                ALTER TABLE customers ADD COLUMN merge_id TEXT;
+                ALTER TABLE customers ADD COLUMN erased_at INTEGER;
+                CREATE INDEX customers_by_merged_into ON customers(merged_into) WHERE merged_into IS NOT NULL;
+
+                -- snapshot is JSON (MergeSnapshot): what an unmerge restores. Erasure sets it NULL.
+                -- log_sequence is the merge's link-log entry: it orders merges exactly.
+                CREATE TABLE merges (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    survivor_id TEXT NOT NULL,
+                    duplicate_id TEXT NOT NULL,
+                    created_at INTEGER NOT NULL,
+                    log_sequence INTEGER NOT NULL,
+                    actor TEXT NOT NULL,
+                    operator TEXT,
+                    reason TEXT,
+                    state TEXT NOT NULL CHECK (state IN ('active', 'undone', 'erased')),
+                    undone_at INTEGER,
+                    undone_by TEXT,
+                    undo_reason TEXT,
+                    snapshot TEXT
+                ) WITHOUT ROWID;
+                CREATE INDEX merges_by_survivor ON merges(survivor_id, log_sequence);
+                CREATE INDEX merges_by_duplicate ON merges(duplicate_id, log_sequence);
+
+                ALTER TABLE link_log ADD COLUMN operator TEXT;
+                ALTER TABLE link_log ADD COLUMN related_customer_id TEXT;
+                ALTER TABLE link_log ADD COLUMN merge_id TEXT;
+                CREATE INDEX link_log_by_related ON link_log(related_customer_id, sequence) WHERE related_customer_id IS NOT NULL;
+                """)
+        }
         return migrator
     }
 }

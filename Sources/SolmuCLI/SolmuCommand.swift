@@ -1,4 +1,5 @@
 public import ArgumentParser
+import Foundation
 
 /// `solmu`: the single binary operators run.
 public struct SolmuCommand: AsyncParsableCommand {
@@ -9,7 +10,7 @@ public struct SolmuCommand: AsyncParsableCommand {
             Every option can also be set with an environment variable named SOLMU_ and the option's
             name in capitals (--database → SOLMU_DATABASE). A flag on the command line wins.
             """,
-        subcommands: [Serve.self, Import.self, ChannelsCommand.self, PoliciesCommand.self, KeysCommand.self]
+        subcommands: [Serve.self, Import.self, AdminCommand.self, ChannelsCommand.self, PoliciesCommand.self, KeysCommand.self]
     )
 
     public init() {}
@@ -25,6 +26,11 @@ public struct SolmuCommand: AsyncParsableCommand {
                 try command.run()
             }
         } catch {
+            // Usage errors exit 2, as the admin commands document (ArgumentParser's default is 64).
+            if exitCode(for: error) == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(2)
+            }
             exit(withError: error)
         }
     }

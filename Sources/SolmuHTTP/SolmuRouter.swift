@@ -10,6 +10,7 @@ import IdentityGraph
 import Identifiers
 import Tokens
 import Channels
+import DuplicateDetection
 
 /// Builds the router of the whole HTTP surface.
 public enum SolmuRouter {
@@ -25,6 +26,7 @@ public enum SolmuRouter {
         TokenEndpoint(services: services).register(on: router)
         OpenIDRoutes(services: services).register(on: router)
         IdentityRoutes(services: services).register(on: router)
+        AdminRoutes(services: services, finder: DuplicateFinder()).register(on: router)
         return router
     }
 }

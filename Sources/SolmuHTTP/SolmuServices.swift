@@ -34,6 +34,10 @@ public struct SolmuServices: Sendable {
     public var metrics: SolmuMetrics
     /// Customer login, sessions and the OpenID Connect grants.
     public var login: LoginService
+    /// What the login side stores (sessions, refresh tokens, passwords), for erasure and export.
+    public var loginStore: any LoginStore
+    /// Duplicate scans started through the admin API.
+    let duplicateScans: DuplicateScans
     /// Verifies customers' access tokens (audience: the issuer) at the userinfo endpoint.
     public var customerTokenVerifier: AccessTokenVerifier
     /// Token exchange (RFC 8693).
@@ -61,6 +65,8 @@ public struct SolmuServices: Sendable {
     ) throws {
         let keyStore = keyStore ?? SigningKeyStore(reloading: keys)
         self.store = store
+        self.loginStore = loginStore
+        self.duplicateScans = DuplicateScans(logger: logger)
         self.normalizer = normalizer
         self.clients = clients
         self.keyStore = keyStore

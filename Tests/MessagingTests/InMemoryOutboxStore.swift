@@ -1,6 +1,7 @@
 import CustomerLogin
 import Foundation
 import IdentityGraph
+import Identifiers
 import Synchronization
 
 /// A `LoginStore` test double that keeps only the outbox, in memory. Every other requirement
@@ -51,6 +52,8 @@ final class InMemoryOutboxStore: LoginStore {
     // MARK: Unused
 
     func purge(before cutoff: Date) async throws -> Int { fatalError("unused") }
+    func forgetCustomer(_ customer: CustomerID, identifiers: [Identifier]) async throws -> Int { fatalError("unused") }
+    func loginRecords(of customer: CustomerID) async throws -> CustomerLoginRecords { fatalError("unused") }
     func refreshToken(digest: String) async throws -> (family: RefreshFamily, isCurrent: Bool)? { fatalError("unused") }
     func savePendingAuthorization(_ pending: PendingAuthorization) async throws { fatalError("unused") }
     func pendingAuthorization(_ id: String, now: Date) async throws -> PendingAuthorization? { fatalError("unused") }

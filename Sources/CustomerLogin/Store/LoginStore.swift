@@ -1,5 +1,6 @@
 public import Foundation
 public import IdentityGraph
+public import Identifiers
 
 /// Where customer login keeps its state: pending authorization requests, one-time codes, sessions,
 /// authorization codes, refresh-token families, passwords, rate limits, revoked access tokens and
@@ -64,6 +65,16 @@ public protocol LoginStore: Sendable {
     func setPassword(_ hash: String, for customer: CustomerID) async throws
     func recordPasswordFailure(_ customer: CustomerID, lockedUntil: Date?) async throws -> Int
     func resetPasswordFailures(_ customer: CustomerID) async throws
+
+    // MARK: Access and erasure
+    /// What the login side holds about a customer, for a right-of-access export.
+    func loginRecords(of customer: CustomerID) async throws -> CustomerLoginRecords
+
+
+    /// Deletes everything the login side holds about an erased customer: sessions, refresh
+    /// tokens, unredeemed codes, the password, pending one-time codes and undelivered messages to
+    /// `identifiers`. Returns the number of rows removed.
+    func forgetCustomer(_ customer: CustomerID, identifiers: [Identifier]) async throws -> Int
 
     // MARK: Housekeeping
     /// Deletes what can no longer be used (expired requests, challenges, codes, revocations, rate

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// A customer's stable, opaque identifier: `cus_` followed by 26 lowercase base32 characters
 /// (128 random bits). It never encodes anything about the person.
@@ -19,16 +19,7 @@ public struct CustomerID: RawRepresentable, Hashable, Sendable, Codable, CustomS
 
     /// A new customer id drawn from `generator` (tests pass a seeded one).
     public static func random(using generator: inout some RandomNumberGenerator) -> CustomerID {
-        var high = generator.next() as UInt64
-        var low = generator.next() as UInt64
-        var characters = [UInt8](repeating: 0, count: 26)
-        // 128 bits in 26 base32 digits (130 bits, the top two always zero), least significant last.
-        for index in stride(from: 25, through: 0, by: -1) {
-            characters[index] = alphabet[Int(low & 31)]
-            low = (low >> 5) | ((high & 31) << 59)
-            high >>= 5
-        }
-        return CustomerID(unchecked: "cus_" + String(decoding: characters, as: UTF8.self))
+        CustomerID(unchecked: RandomID.make(prefix: "cus_", using: &generator))
     }
 
     public var description: String { rawValue }
@@ -51,14 +42,7 @@ public struct CustomerID: RawRepresentable, Hashable, Sendable, Codable, CustomS
 
     private init(unchecked: String) { self.rawValue = unchecked }
 
-    /// Lowercase RFC 4648 base32 alphabet.
-    private static let alphabet = Array("abcdefghijklmnopqrstuvwxyz234567".utf8)
-
     private static func isWellFormed(_ string: String) -> Bool {
-        let utf8 = string.utf8
-        guard utf8.count == 30, string.hasPrefix("cus_") else { return false }
-        return utf8.dropFirst(4).allSatisfy { byte in
-            (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "2") && byte <= UInt8(ascii: "7"))
-        }
+        RandomID.isWellFormed(string, prefix: "cus_")
     }
 }

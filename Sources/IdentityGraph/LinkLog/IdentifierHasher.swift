@@ -33,7 +33,7 @@ public struct IdentifierHasher: Sendable {
         LinkLogRecord(
             time: context.time, actor: context.actor, action: action, customerID: customer,
             identifierKind: identifier.kind, namespace: identifier.namespace, valueHash: hash(identifier),
-            assurance: assurance, reason: context.reason
+            assurance: assurance, reason: context.reason, operatorName: context.operatorName
         )
     }
 }

@@ -42,12 +42,22 @@ public struct LinkLogRecord: Sendable, Codable, Equatable {
     public var valueHash: String?
     public var assurance: Assurance?
     public var reason: String?
+    /// The person behind an admin change (the channel is `actor`).
+    public var operatorName: String?
+    /// The other customer of a merge, unmerge or move.
+    public var relatedCustomerID: CustomerID?
+    /// The merge a `merged` or `unmerged` entry (or a move during an unmerge) belongs to.
+    public var mergeID: MergeID?
 
     public init(
         time: Date, actor: String, action: LinkLogAction, customerID: CustomerID,
         identifierKind: IdentifierKind? = nil, namespace: String? = nil, valueHash: String? = nil,
-        assurance: Assurance? = nil, reason: String? = nil
+        assurance: Assurance? = nil, reason: String? = nil, operatorName: String? = nil,
+        relatedCustomerID: CustomerID? = nil, mergeID: MergeID? = nil
     ) {
+        self.operatorName = operatorName
+        self.relatedCustomerID = relatedCustomerID
+        self.mergeID = mergeID
         self.time = time
         self.actor = actor
         self.action = action
@@ -66,5 +76,8 @@ public struct LinkLogRecord: Sendable, Codable, Equatable {
         case namespace
         case valueHash = "value_hash"
         case assurance, reason
+        case operatorName = "operator"
+        case relatedCustomerID = "related_customer_id"
+        case mergeID = "merge_id"
     }
 }

@@ -28,8 +28,49 @@ public protocol IdentityStore: Sendable {
     /// Resolves many identifiers in one read; unknown ones are absent from the result.
     func resolve(batch identifiers: [Identifier]) async throws -> [Identifier: ResolvedCustomer]
 
-    /// The customer with profile and links; `nil` when unknown.
+    /// The customer with profile and links; `nil` when unknown or erased. A merged id gives the
+    /// customer it was merged into, so that ids in old tokens keep resolving.
     func customer(_ id: CustomerID) async throws -> Customer?
+
+    /// Whether `id` is a live, merged or erased customer; `nil` when unknown.
+    func customerStatus(_ id: CustomerID) async throws -> CustomerStatus?
+
+    /// Live customers in id order after `after` (exclusive), at most `limit`, with profile and
+    /// links: for duplicate scans and exports that walk the whole graph.
+    func customers(after: CustomerID?, limit: Int) async throws -> [Customer]
+
+    // MARK: Admin changes
+
+    /// Moves `identifier` from whoever holds it to `customer` (a recycled phone number), in one
+    /// transaction with a `moved` entry naming both.
+    /// - Throws: `.linkNotFound` when nobody holds it, `.customerNotFound`, `.customerErased`,
+    ///   `.limitExceeded`, `.blocked`; moving to the current owner is `.sameCustomer`.
+    func move(_ identifier: Identifier, to customer: CustomerID, assurance: Assurance, context: ChangeContext) async throws -> MoveOutcome
+
+    /// What merging `duplicate` into `survivor` would do, without doing it.
+    func planMerge(survivor: CustomerID, duplicate: CustomerID) async throws -> MergePlan
+
+    /// Merges `duplicate` into `survivor`: every link moves, profile gaps are filled, the
+    /// duplicate's id resolves to the survivor from now on (and so do ids merged into it before).
+    /// - Throws: `.customerNotFound`, `.customerMerged`, `.customerErased`, `.sameCustomer`,
+    ///   `.limitExceeded`.
+    func merge(survivor: CustomerID, duplicate: CustomerID, context: ChangeContext) async throws -> MergeRecord
+
+    /// Undoes a merge, restoring both customers as they were before it (see ``UnmergePlan``).
+    /// - Throws: `.mergeNotFound`, `.mergeUndone`, `.mergeErased`, `.unmergeBlocked`,
+    ///   `.linkNotFound`, `.limitExceeded`.
+    func unmerge(_ merge: MergeID, moving: [Identifier], context: ChangeContext) async throws -> UnmergeOutcome
+
+    func mergeRecord(_ id: MergeID) async throws -> MergeRecord?
+
+    /// Every merge `customer` took part in, oldest first.
+    func merges(involving customer: CustomerID) async throws -> [MergeRecord]
+
+    /// Erases a customer on request: links, profile and merge snapshots are deleted, the id (and
+    /// every id merged into it) becomes a tombstone, and an `erased` entry is appended. Earlier
+    /// entries stay; they hold keyed hashes, never values.
+    /// - Throws: `.customerNotFound`, `.customerErased`, `.customerMerged` (erase the survivor).
+    func erase(_ customer: CustomerID, context: ChangeContext) async throws -> ErasureOutcome
 
     /// Appends an entry that records an event without changing the graph (a token exchange:
     /// who obtained a token for whom). Returns it with its sequence number.
@@ -38,7 +79,8 @@ public protocol IdentityStore: Sendable {
     /// Link-log entries in sequence order, after `after` (exclusive), at most `limit`.
     func linkLog(customer: CustomerID?, after: Int64?, limit: Int) async throws -> [LinkLogEntry]
 
-    /// Pairs recorded when a link was refused, most recent first.
+    /// Pairs recorded when a link was refused, most recent first. Pairs whose customers were
+    /// merged or erased since are left out.
     func duplicateCandidates(limit: Int) async throws -> [DuplicateCandidate]
 
     /// Creates many customers in as few transactions as the backend likes; each customer is still

@@ -27,8 +27,21 @@ extension Problem {
             return Problem(.unprocessableContent, "blocked-identifier", title: "Blocked identifier", detail: error.description)
         case let .duplicateInRequest(first, second):
             return .badRequest(error.description, pointer: "/identifiers/\(second)").with("first_index", .int(first))
-        case .customerNotFound, .linkNotFound:
+        case .customerNotFound, .linkNotFound, .mergeNotFound:
             return .notFound(error.description)
+        case let .customerErased(id):
+            return Problem(.gone, "customer-erased", title: "The customer was erased", detail: error.description,
+                           extensions: ["customer_id": .string(id.rawValue)])
+        case let .customerMerged(id, survivor):
+            return Problem(.conflict, "customer-merged", title: "The customer was merged into another", detail: error.description,
+                           extensions: ["customer_id": .string(id.rawValue), "survivor": .string(survivor.rawValue)])
+        case .sameCustomer:
+            return Problem(.unprocessableContent, "same-customer", title: "Both ids name one customer", detail: error.description)
+        case .mergeUndone, .mergeErased:
+            return Problem(.conflict, "merge-not-undoable", title: "The merge cannot be undone", detail: error.description)
+        case let .unmergeBlocked(_, dependency):
+            return Problem(.conflict, "unmerge-blocked", title: "A later merge depends on this one", detail: error.description,
+                           extensions: ["dependency": .string(dependency.rawValue)])
         case let .storage(detail):
             logger.logger.error("identity store failed", metadata: ["error": "\(detail)"])
             return .internalError

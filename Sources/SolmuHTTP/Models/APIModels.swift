@@ -174,3 +174,20 @@ struct LinkLogPage: Encodable, Sendable {
         try container.encode(nextAfter, forKey: .nextAfter)
     }
 }
+
+extension LinkOutcome {
+    /// The `result` member of a link response.
+    var result: String {
+        switch self {
+        case .linked: "linked"
+        case .assuranceRaised: "assurance_raised"
+        case .unchanged: "unchanged"
+        }
+    }
+
+    /// `201` for a new link, `200` otherwise.
+    var status: HTTPResponse.Status {
+        if case .linked = self { return .created }
+        return .ok
+    }
+}

@@ -17,7 +17,6 @@ struct IdentityRoutes: Sendable {
 
     static let maxBatch = 1_000
     static let maxIdentifiersPerCustomer = 100
-    static let maxReasonLength = 500
 
     func register(on router: Router<SolmuRequestContext>) {
         let v1 = router.group("v1").add(middleware: BearerAuthentication(services: services))
@@ -44,9 +43,9 @@ struct IdentityRoutes: Sendable {
         }
         var items: [NewCustomer.Item] = []
         for (index, input) in body.identifiers.enumerated() {
-            let identifier = try normalize(input.raw, pointer: "/identifiers/\(index)")
+            let identifier = try services.normalize(input.raw, pointer: "/identifiers/\(index)")
             let assurance = input.assurance ?? .asserted
-            try checkMayLink(caller.channel, identifier.kind, assurance, pointer: "/identifiers/\(index)")
+            try APIInput.checkMayLink(caller.channel, identifier.kind, assurance, pointer: "/identifiers/\(index)")
             items.append(.init(identifier: identifier, assurance: assurance))
         }
         let profile: Profile
@@ -55,7 +54,7 @@ struct IdentityRoutes: Sendable {
         } catch {
             throw Problem.from(error)
         }
-        let customer = try await perform {
+        let customer = try await services.perform {
             try await services.store.createCustomer(NewCustomer(identifiers: items, profile: profile), context: ChangeContext(actor: caller.channel.id))
         }
         services.metrics.customersCreated.increment()
@@ -68,23 +67,18 @@ struct IdentityRoutes: Sendable {
         let caller = try context.requireScope(SolmuScope.link)
         var request = request
         let body = try await request.decodeJSON(LinkRequest.self, context: context)
-        let identifier = try normalize(body.identifier.raw, pointer: "/identifier")
+        let identifier = try services.normalize(body.identifier.raw, pointer: "/identifier")
         let assurance = body.assurance ?? body.identifier.assurance ?? .asserted
         let pointer = body.assurance != nil ? "/assurance" : body.identifier.assurance != nil ? "/identifier/assurance" : "/identifier/kind"
-        try checkMayLink(caller.channel, identifier.kind, assurance, pointer: pointer)
-        let reason = try checkReason(body.reason, required: false)
-        let outcome = try await perform {
+        try APIInput.checkMayLink(caller.channel, identifier.kind, assurance, pointer: pointer)
+        let reason = try APIInput.reason(body.reason, required: false)
+        let outcome = try await services.perform {
             try await services.store.link(identifier, to: body.customerID, assurance: assurance,
                                           context: ChangeContext(actor: caller.channel.id, reason: reason))
         }
-        let result: (String, HTTPResponse.Status) = switch outcome {
-        case .linked: ("linked", .created)
-        case .assuranceRaised: ("assurance_raised", .ok)
-        case .unchanged: ("unchanged", .ok)
-        }
         if case .linked = outcome { services.metrics.linksCreated.increment() }
         return try JSONCoding.response(
-            LinkResponse(customerID: body.customerID, identifier: LinkView(outcome.link), result: result.0), status: result.1
+            LinkResponse(customerID: body.customerID, identifier: LinkView(outcome.link), result: outcome.result), status: outcome.status
         )
     }
 
@@ -92,13 +86,13 @@ struct IdentityRoutes: Sendable {
         let caller = try context.requireScope(SolmuScope.link)
         var request = request
         let body = try await request.decodeJSON(UnlinkRequest.self, context: context)
-        let identifier = try normalize(body.identifier.raw, pointer: "/identifier")
+        let identifier = try services.normalize(body.identifier.raw, pointer: "/identifier")
         // Unlinking is as strong as linking at the highest assurance the channel may claim.
         guard caller.channel.linkAssurance[identifier.kind] != nil else {
             throw Problem.forbidden("the channel may not change \(identifier.kind.rawValue) links").with("pointer", .string("/identifier/kind"))
         }
-        guard let reason = try checkReason(body.reason, required: true) else { throw Problem.internalError }
-        let removed = try await perform {
+        guard let reason = try APIInput.reason(body.reason, required: true) else { throw Problem.internalError }
+        let removed = try await services.perform {
             try await services.store.unlink(identifier, from: body.customerID, context: ChangeContext(actor: caller.channel.id, reason: reason))
         }
         services.metrics.unlinks.increment()
@@ -114,9 +108,9 @@ struct IdentityRoutes: Sendable {
             throw Problem.badRequest("the query needs kind and value (and namespace for kinds that have one)")
         }
         let raw = RawIdentifier(kind: String(kind), namespace: query["namespace"].map(String.init), value: String(value))
-        let identifier = try normalize(raw, pointer: nil)
+        let identifier = try services.normalize(raw, pointer: nil)
         services.metrics.resolutions.increment()
-        guard let resolved = try await perform({ try await services.store.resolve(identifier) }) else {
+        guard let resolved = try await services.perform({ try await services.store.resolve(identifier) }) else {
             throw Problem.notFound("no customer has this identifier")
         }
         let body = ResolveResponse(customerID: resolved.customerID, identifiers: caller.channel.visible(resolved.links).map(LinkView.init))
@@ -139,7 +133,7 @@ struct IdentityRoutes: Sendable {
                 items[index].error = .init(code: error.code.rawValue, detail: error.reason)
             }
         }
-        let resolved = try await perform { try await services.store.resolve(batch: Array(normalized.values)) }
+        let resolved = try await services.perform { try await services.store.resolve(batch: Array(normalized.values)) }
         for (index, identifier) in normalized {
             if let customer = resolved[identifier] {
                 items[index].customerID = customer.customerID
@@ -152,8 +146,11 @@ struct IdentityRoutes: Sendable {
 
     private func customer(_ request: Request, _ context: SolmuRequestContext) async throws -> Response {
         let caller = try context.requireScope(SolmuScope.read)
-        let id = try customerID(context.parameters.get("id") ?? "")
-        guard let customer = try await perform({ try await services.store.customer(id) }) else {
+        let id = try APIInput.customerID(context.parameters.get("id") ?? "")
+        guard let customer = try await services.perform({ try await services.store.customer(id) }) else {
+            if case .erased = try await services.perform({ try await services.store.customerStatus(id) }) {
+                throw Problem.from(IdentityGraphError.customerErased(id), logger: services)
+            }
             throw Problem.notFound("no customer \(id.rawValue)")
         }
         return try JSONCoding.response(view(customer, for: caller.channel))
@@ -162,7 +159,7 @@ struct IdentityRoutes: Sendable {
     private func linkLog(_ request: Request, _ context: SolmuRequestContext) async throws -> Response {
         _ = try context.requireScope(SolmuScope.read)
         let query = request.uri.queryParameters
-        let customer = try query["customer"].map { try customerID(String($0)) }
+        let customer = try query["customer"].map { try APIInput.customerID(String($0)) }
         let after = try query["after"].map { text throws -> Int64 in
             guard let value = Int64(text), value >= 0 else { throw Problem.badRequest("after must be a non-negative sequence number") }
             return value
@@ -171,59 +168,14 @@ struct IdentityRoutes: Sendable {
             guard let value = Int(text), (1...1_000).contains(value) else { throw Problem.badRequest("limit must be from 1 to 1000") }
             return value
         } ?? 100
-        let entries = try await perform { try await services.store.linkLog(customer: customer, after: after, limit: limit) }
+        let entries = try await services.perform { try await services.store.linkLog(customer: customer, after: after, limit: limit) }
         return try JSONCoding.response(LinkLogPage(entries: entries, nextAfter: entries.count == limit ? entries.last?.sequence : nil))
     }
 
     // MARK: - Helpers
 
-    private func normalize(_ raw: RawIdentifier, pointer: String?) throws -> Identifier {
-        do {
-            return try services.normalizer.normalize(raw)
-        } catch {
-            throw Problem.from(error, pointer: pointer)
-        }
-    }
-
-    private func checkMayLink(_ channel: Channels.Channel, _ kind: IdentifierKind, _ assurance: Assurance, pointer: String) throws {
-        guard channel.mayLink(kind, at: assurance) else {
-            let highest = channel.linkAssurance[kind].map { "at most \($0.rawValue)" } ?? "none"
-            throw Problem.forbidden("the channel may not link \(kind.rawValue) identifiers at \(assurance.rawValue) assurance (allowed: \(highest))")
-                .with("pointer", .string(pointer))
-        }
-    }
-
-    private func checkReason(_ reason: String?, required: Bool) throws -> String? {
-        let trimmed = reason?.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard let trimmed, !trimmed.isEmpty else {
-            if required { throw Problem.badRequest("a reason is required", pointer: "/reason") }
-            return nil
-        }
-        guard trimmed.count <= Self.maxReasonLength, !trimmed.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
-            throw Problem.badRequest("the reason must be at most \(Self.maxReasonLength) characters without control characters", pointer: "/reason")
-        }
-        return trimmed
-    }
-
-    private func customerID(_ text: String) throws -> CustomerID {
-        guard let id = CustomerID(rawValue: text) else {
-            throw Problem.badRequest("not a customer id: expected cus_ and 26 base32 characters")
-        }
-        return id
-    }
-
     private func view(_ customer: Customer, for channel: Channels.Channel) -> CustomerView {
         CustomerView(id: customer.id, createdAt: customer.createdAt, profile: customer.profile,
                      identifiers: channel.visible(customer.links).map(LinkView.init))
-    }
-
-    /// Runs a store call, turning its refusals into problems.
-    private func perform<T>(_ body: () async throws -> T) async throws -> T {
-        do {
-            return try await body()
-        } catch let error as IdentityGraphError {
-            if case .conflict = error { services.metrics.linkConflicts.increment() }
-            throw Problem.from(error, logger: services)
-        }
     }
 }

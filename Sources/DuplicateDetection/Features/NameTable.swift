@@ -1,0 +1,116 @@
+/// Every distinct folded name token seen in a run, stored once: its bytes, a content hash for
+/// blocking keys, its phonetic key and its nickname groups. Records refer to names by index, so
+/// that comparing two equal names is an integer comparison and nothing is allocated per pair.
+struct NameTable: Sendable {
+    private var bytes: [UInt8] = []
+    private var offsets: [Int32] = [0]
+    /// Content hash of each name (independent of the order names were seen in).
+    private(set) var hashes: [UInt64] = []
+    /// Phonetic key of each name.
+    private(set) var phonetic: [UInt64] = []
+    private var groupOffsets: [Int32] = [0]
+    private var groups: [Int32] = []
+    /// Open addressing by content hash: slot → name index + 1, 0 when empty.
+    private var slots: [Int32]
+    private var mask: Int
+
+    init(expectedNames: Int = 1024) {
+        var capacity = 1024
+        while capacity < expectedNames * 2 { capacity <<= 1 }
+        slots = [Int32](repeating: 0, count: capacity)
+        mask = capacity - 1
+    }
+
+    var count: Int { hashes.count }
+
+    /// The index of `folded`, added if new.
+    mutating func intern(_ folded: ArraySlice<UInt8>, nicknames: NicknameIndex) -> Int32 {
+        let hash = StableHash.of(tag: 100, bytes: folded)
+        var slot = Int(truncatingIfNeeded: hash) & mask
+        while true {
+            let entry = slots[slot]
+            if entry == 0 { break }
+            let index = Int(entry - 1)
+            if hashes[index] == hash && bytesEqual(index, folded) { return Int32(index) }
+            slot = (slot + 1) & mask
+        }
+        let index = Int32(hashes.count)
+        bytes.append(contentsOf: folded)
+        offsets.append(Int32(bytes.count))
+        hashes.append(hash)
+        phonetic.append(folded.withUnsafeBufferPointer { Phonetic.key($0) })
+        groups.append(contentsOf: nicknames.groups(of: folded))
+        groupOffsets.append(Int32(groups.count))
+        slots[slot] = index + 1
+        if hashes.count * 2 > slots.count { grow() }
+        return index
+    }
+
+    private func bytesEqual(_ index: Int, _ folded: ArraySlice<UInt8>) -> Bool {
+        let start = Int(offsets[index]), end = Int(offsets[index + 1])
+        return end - start == folded.count && bytes[start..<end].elementsEqual(folded)
+    }
+
+    private mutating func grow() {
+        let capacity = slots.count * 2
+        slots = [Int32](repeating: 0, count: capacity)
+        mask = capacity - 1
+        for index in hashes.indices {
+            var slot = Int(truncatingIfNeeded: hashes[index]) & mask
+            while slots[slot] != 0 { slot = (slot + 1) & mask }
+            slots[slot] = Int32(index + 1)
+        }
+    }
+
+    /// The byte length of a name.
+    func length(_ index: Int32) -> Int { Int(offsets[Int(index) + 1] - offsets[Int(index)]) }
+
+    /// The first byte of a name.
+    func firstByte(_ index: Int32) -> UInt8 { bytes[Int(offsets[Int(index)])] }
+
+    /// Calls `body` with the bytes of two names.
+    func withBytes<R>(_ a: Int32, _ b: Int32, _ body: (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>) -> R) -> R {
+        bytes.withUnsafeBufferPointer { all in
+            let aStart = Int(offsets[Int(a)]), aEnd = Int(offsets[Int(a) + 1])
+            let bStart = Int(offsets[Int(b)]), bEnd = Int(offsets[Int(b) + 1])
+            return body(UnsafeBufferPointer(rebasing: all[aStart..<aEnd]), UnsafeBufferPointer(rebasing: all[bStart..<bEnd]))
+        }
+    }
+
+    /// Jaro–Winkler similarity of two names.
+    func similarity(_ a: Int32, _ b: Int32) -> Double {
+        a == b ? 1 : withBytes(a, b) { JaroWinkler.similarity($0, $1) }
+    }
+
+    /// Whether two names are in a common nickname group.
+    func shareNicknameGroup(_ a: Int32, _ b: Int32) -> Bool {
+        let aStart = Int(groupOffsets[Int(a)]), aEnd = Int(groupOffsets[Int(a) + 1])
+        guard aStart < aEnd else { return false }
+        let bStart = Int(groupOffsets[Int(b)]), bEnd = Int(groupOffsets[Int(b) + 1])
+        guard bStart < bEnd else { return false }
+        for i in aStart..<aEnd {
+            for j in bStart..<bEnd where groups[i] == groups[j] { return true }
+        }
+        return false
+    }
+}
+
+/// Folded given name → the nickname groups it belongs to.
+struct NicknameIndex: Sendable {
+    private var table: [[UInt8]: [Int32]] = [:]
+
+    init(_ groups: [[String]]) {
+        for (index, group) in groups.enumerated() {
+            for name in group {
+                let folded = NameFolding.tokens(name).joined()
+                let key = Array(folded)
+                guard !key.isEmpty else { continue }
+                if table[key]?.contains(Int32(index)) != true { table[key, default: []].append(Int32(index)) }
+            }
+        }
+    }
+
+    func groups(of folded: ArraySlice<UInt8>) -> [Int32] {
+        table.isEmpty ? [] : table[Array(folded)] ?? []
+    }
+}

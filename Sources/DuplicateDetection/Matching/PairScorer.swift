@@ -1,0 +1,392 @@
+import Identifiers
+import IdentityGraph
+
+/// Compares two records of a ``FeatureTable`` and scores the evidence.
+///
+/// Scoring first produces a ``PairOutcome`` (small enums, no allocation) for every candidate pair;
+/// only pairs that reach the minimum score are turned into ``MatchReason``s.
+struct PairScorer: Sendable {
+    let configuration: MatchConfiguration
+    private let w: ResolvedWeights
+
+    init(configuration: MatchConfiguration) {
+        self.configuration = configuration
+        self.w = ResolvedWeights(configuration.weights)
+    }
+
+    // MARK: - Outcome
+
+    /// The evidence on two records, before weighting.
+    struct PairOutcome: Sendable {
+        var email = IdentifierEvidence()
+        var phone = IdentifierEvidence()
+        var other = IdentifierEvidence()
+        var given = NameOutcome.missing
+        var family = NameOutcome.missing
+        var swapped = false
+        var birthdate = BirthdateOutcome.missing
+        var postalCode = PostalCodeOutcome.missing
+    }
+
+    /// What one identifier group (e-mail, phone, the rest) says.
+    struct IdentifierEvidence: Sendable {
+        var refusedKind: IdentifierKind?
+        var refusedOccurrences = 0
+        var equal = false
+        var loose = false
+    }
+
+    enum NameOutcome: UInt8, Sendable {
+        case missing, equal, partial, nickname, similar, neutral, different
+
+        var agrees: Bool { self == .equal || self == .partial || self == .nickname || self == .similar }
+    }
+
+    enum BirthdateOutcome: UInt8, Sendable { case missing, equal, dayMonthSwapped, oneTypo, different }
+    enum PostalCodeOutcome: UInt8, Sendable { case missing, equal, different }
+
+    /// The evidence on records `a` and `b`, with the refused links recorded between them.
+    func outcome(_ a: Int, _ b: Int, in table: FeatureTable, refused: [DuplicateCandidate] = [], useOversharing: Bool = true) -> PairOutcome {
+        var outcome = PairOutcome()
+        for candidate in refused {
+            switch candidate.kind {
+            case .email: Self.addRefused(candidate, to: &outcome.email)
+            case .phone: Self.addRefused(candidate, to: &outcome.phone)
+            case .social, .loyaltyCard, .receipt: Self.addRefused(candidate, to: &outcome.other)
+            }
+        }
+        compareIdentifiers(a, b, in: table, into: &outcome, useOversharing: useOversharing)
+        compareNames(a, b, in: table, into: &outcome)
+        outcome.birthdate = Self.compareBirthdates(table.birthdate[a], table.birthdate[b])
+        let pa = table.postalCode[a], pb = table.postalCode[b]
+        outcome.postalCode = pa == 0 || pb == 0 ? .missing : (pa == pb ? .equal : .different)
+        return outcome
+    }
+
+    private static func addRefused(_ candidate: DuplicateCandidate, to evidence: inout IdentifierEvidence) {
+        if evidence.refusedKind == nil { evidence.refusedKind = candidate.kind }
+        evidence.refusedOccurrences += max(1, candidate.occurrences)
+    }
+
+    private func compareIdentifiers(_ a: Int, _ b: Int, in table: FeatureTable, into outcome: inout PairOutcome, useOversharing: Bool) {
+        let bRange = table.identifierRange(b)
+        guard !bRange.isEmpty else { return }
+        for x in table.identifierRange(a) {
+            let kind = table.identifierKind[x]
+            let exact = table.identifierExact[x]
+            let loose = table.identifierLoose[x]
+            for y in bRange where table.identifierKind[y] == kind {
+                let equal = table.identifierExact[y] == exact
+                let looseEqual = !equal && loose != 0 && table.identifierLoose[y] == loose
+                guard equal || looseEqual else { continue }
+                if useOversharing && (table.identifierOvershared[x] || table.identifierOvershared[y]) { continue }
+                switch kind {
+                case .email:
+                    if equal { outcome.email.equal = true } else { outcome.email.loose = true }
+                case .phone:
+                    if equal { outcome.phone.equal = true } else { outcome.phone.loose = true }
+                case .social, .loyaltyCard, .receipt:
+                    outcome.other.equal = true
+                }
+            }
+        }
+    }
+
+    private func compareNames(_ a: Int, _ b: Int, in table: FeatureTable, into outcome: inout PairOutcome) {
+        let names = table.names
+        let givenA = table.givenTokenRange(a), givenB = table.givenTokenRange(b)
+        let familyA = table.familyTokenRange(a), familyB = table.familyTokenRange(b)
+        outcome.given = compare(table.givenFull[a], table.givenTokens[givenA], table.givenFull[b], table.givenTokens[givenB], names: names, nicknames: true)
+        outcome.family = compare(table.familyFull[a], table.familyTokens[familyA], table.familyFull[b], table.familyTokens[familyB], names: names, nicknames: false)
+        guard !(outcome.given.agrees && outcome.family.agrees) else { return }
+        // Given and family name swapped: A's given name is B's family name and the other way round.
+        let crossOne = compare(table.givenFull[a], table.givenTokens[givenA], table.familyFull[b], table.familyTokens[familyB], names: names, nicknames: false)
+        guard crossOne.agrees else { return }
+        let crossTwo = compare(table.familyFull[a], table.familyTokens[familyA], table.givenFull[b], table.givenTokens[givenB], names: names, nicknames: false)
+        guard crossTwo.agrees else { return }
+        if w.namesSwapped > weight(given: outcome.given) + weight(family: outcome.family) {
+            outcome.swapped = true
+        }
+    }
+
+    /// Compares two names given as their full folded form and their tokens.
+    func compare(_ fullA: Int32, _ tokensA: ArraySlice<Int32>, _ fullB: Int32, _ tokensB: ArraySlice<Int32>, names: NameTable, nicknames: Bool) -> NameOutcome {
+        guard fullA >= 0, fullB >= 0 else { return .missing }
+        if fullA == fullB { return .equal }
+        var tokenEqual = false
+        var nickname = false
+        let multiToken = tokensA.count > 1 || tokensB.count > 1
+        for ta in tokensA {
+            for tb in tokensB {
+                if ta == tb {
+                    if names.length(ta) > 1 { tokenEqual = true }
+                } else if nicknames && names.shareNicknameGroup(ta, tb) {
+                    nickname = true
+                }
+            }
+        }
+        if tokenEqual { return .partial }
+        if nickname { return .nickname }
+        var best = names.similarity(fullA, fullB)
+        if multiToken && best < configuration.similarNameThreshold {
+            for ta in tokensA where names.length(ta) >= 3 {
+                for tb in tokensB where names.length(tb) >= 3 {
+                    best = max(best, names.similarity(ta, tb))
+                }
+            }
+        }
+        if best >= configuration.similarNameThreshold { return .similar }
+        // An initial ("A.") that fits the other name is no evidence either way.
+        if let first = tokensA.first, let other = tokensB.first,
+           (names.length(first) == 1 || names.length(other) == 1) && names.firstByte(first) == names.firstByte(other) {
+            return .neutral
+        }
+        return best < configuration.differentNameThreshold ? .different : .neutral
+    }
+
+    /// Compares two `yyyymmdd` dates.
+    static func compareBirthdates(_ a: Int32, _ b: Int32) -> BirthdateOutcome {
+        guard a != 0, b != 0 else { return .missing }
+        if a == b { return .equal }
+        let yearA = a / 10000, yearB = b / 10000
+        let monthA = a / 100 % 100, monthB = b / 100 % 100
+        let dayA = a % 100, dayB = b % 100
+        if yearA == yearB && monthA == dayB && dayA == monthB { return .dayMonthSwapped }
+        // One digit different, or two adjacent digits swapped, among the eight.
+        var x = a, y = b
+        var differences = 0
+        var firstPosition = 0, secondPosition = 0
+        var firstDigits: (Int32, Int32) = (0, 0), secondDigits: (Int32, Int32) = (0, 0)
+        for position in 0..<8 {
+            let dx = x % 10, dy = y % 10
+            if dx != dy {
+                differences += 1
+                if differences == 1 {
+                    firstPosition = position
+                    firstDigits = (dx, dy)
+                } else if differences == 2 {
+                    secondPosition = position
+                    secondDigits = (dx, dy)
+                } else {
+                    return .different
+                }
+            }
+            x /= 10
+            y /= 10
+        }
+        if differences == 1 { return .oneTypo }
+        if secondPosition == firstPosition + 1 && firstDigits.0 == secondDigits.1 && firstDigits.1 == secondDigits.0 {
+            return .oneTypo
+        }
+        return .different
+    }
+
+    // MARK: - Weighting
+
+    private func weight(given: NameOutcome) -> Double {
+        switch given {
+        case .missing, .neutral: 0
+        case .equal: w.givenNameEqual
+        case .partial: w.givenNamePartial
+        case .nickname: w.givenNameNickname
+        case .similar: w.givenNameSimilar
+        case .different: w.givenNameDifferent
+        }
+    }
+
+    private func weight(family: NameOutcome) -> Double {
+        switch family {
+        case .missing, .neutral: 0
+        case .equal, .nickname: w.familyNameEqual
+        case .partial: w.familyNamePartial
+        case .similar: w.familyNameSimilar
+        case .different: w.familyNameDifferent
+        }
+    }
+
+    /// The strongest evidence of one identifier group and its code.
+    private func strongest(_ evidence: IdentifierEvidence, equal: MatchReason.Code, loose: MatchReason.Code?) -> (MatchReason.Code, Double)? {
+        var best: (MatchReason.Code, Double)?
+        func consider(_ code: MatchReason.Code, _ weight: Double) {
+            if best == nil || weight > best!.1 { best = (code, weight) }
+        }
+        if evidence.refusedKind != nil { consider(.refusedLink, w.refusedLink) }
+        if evidence.equal { consider(equal, w[equal]) }
+        if evidence.loose, let loose { consider(loose, w[loose]) }
+        return best
+    }
+
+    /// The identifier groups' evidence in order of weight: the first counts fully, the others
+    /// with ``MatchConfiguration/additionalIdentifierFactor``.
+    private func identifierEvidence(_ outcome: PairOutcome) -> [(group: Int, code: MatchReason.Code, weight: Double)] {
+        var picks: [(group: Int, code: MatchReason.Code, weight: Double)] = []
+        if let (code, weight) = strongest(outcome.email, equal: .emailEqual, loose: .emailLooseEqual) { picks.append((0, code, weight)) }
+        if let (code, weight) = strongest(outcome.phone, equal: .phoneEqual, loose: .phoneLooseEqual) { picks.append((1, code, weight)) }
+        if let (code, weight) = strongest(outcome.other, equal: .identifierEqual, loose: nil) { picks.append((2, code, weight)) }
+        picks.sort { $0.weight > $1.weight || ($0.weight == $1.weight && $0.group < $1.group) }
+        for index in picks.indices.dropFirst() { picks[index].weight *= configuration.additionalIdentifierFactor }
+        return picks
+    }
+
+    /// The sum of ``identifierEvidence(_:)``'s weights, without allocating.
+    private func identifierTotal(_ outcome: PairOutcome) -> Double {
+        let email = strongest(outcome.email, equal: .emailEqual, loose: .emailLooseEqual)?.1
+        let phone = strongest(outcome.phone, equal: .phoneEqual, loose: .phoneLooseEqual)?.1
+        let other = strongest(outcome.other, equal: .identifierEqual, loose: nil)?.1
+        var largest = -Double.infinity
+        var sum = 0.0
+        for weight in [email, phone, other] {
+            guard let weight else { continue }
+            sum += weight
+            largest = max(largest, weight)
+        }
+        guard largest > -Double.infinity else { return 0 }
+        return largest + (sum - largest) * configuration.additionalIdentifierFactor
+    }
+
+    private static func hasIdentifierEvidence(_ outcome: PairOutcome) -> Bool {
+        outcome.email.refusedKind != nil || outcome.email.equal || outcome.email.loose
+            || outcome.phone.refusedKind != nil || outcome.phone.equal || outcome.phone.loose
+            || outcome.other.refusedKind != nil || outcome.other.equal
+    }
+
+    /// The score of an outcome: the weights summed, clamped to 0…1, rounded to four decimals.
+    func score(_ outcome: PairOutcome) -> Double {
+        var total = 0.0
+        if Self.hasIdentifierEvidence(outcome) { total += identifierTotal(outcome) }
+        if outcome.swapped {
+            total += w.namesSwapped
+        } else {
+            total += weight(given: outcome.given) + weight(family: outcome.family)
+        }
+        switch outcome.birthdate {
+        case .missing: break
+        case .equal: total += w.birthdateEqual
+        case .dayMonthSwapped: total += w.birthdateDayMonthSwapped
+        case .oneTypo: total += w.birthdateOneTypo
+        case .different: total += w.birthdateDifferent
+        }
+        switch outcome.postalCode {
+        case .missing: break
+        case .equal: total += w.postalCodeEqual
+        case .different: total += w.postalCodeDifferent
+        }
+        return Self.rounded(total)
+    }
+
+    static func rounded(_ total: Double) -> Double {
+        (min(1, max(0, total)) * 10_000).rounded() / 10_000
+    }
+
+    // MARK: - Reasons
+
+    /// The reasons behind an outcome, identifiers first. Details never contain values.
+    func reasons(_ outcome: PairOutcome) -> [MatchReason] {
+        var reasons: [MatchReason] = []
+        for (index, pick) in identifierEvidence(outcome).enumerated() {
+            let evidence = [outcome.email, outcome.phone, outcome.other][pick.group]
+            var detail = Self.identifierDetail(pick.code, evidence: evidence)
+            if index > 0 {
+                let percent = Int((configuration.additionalIdentifierFactor * 100).rounded())
+                detail += "; counted at \(percent)% of its weight because another identifier already agrees"
+            }
+            reasons.append(MatchReason(code: pick.code, weight: Self.roundedWeight(pick.weight), detail: detail))
+        }
+        if outcome.swapped {
+            reasons.append(reason(.namesSwapped, "the given name of each is the family name of the other (ignoring case, diacritics and typos)"))
+        } else {
+            switch outcome.given {
+            case .missing, .neutral: break
+            case .equal: reasons.append(reason(.givenNameEqual, "given names equal, ignoring case and diacritics"))
+            case .partial: reasons.append(reason(.givenNamePartial, "one of the given names in common"))
+            case .nickname: reasons.append(reason(.givenNameNickname, "given names are variants of one name (nickname table)"))
+            case .similar: reasons.append(reason(.givenNameSimilar, "given names differ by what looks like a typo (Jaro–Winkler similarity at or above \(configuration.similarNameThreshold))"))
+            case .different: reasons.append(reason(.givenNameDifferent, "given names differ (Jaro–Winkler similarity below \(configuration.differentNameThreshold), not nicknames of each other)"))
+            }
+            switch outcome.family {
+            case .missing, .neutral: break
+            case .equal, .nickname: reasons.append(reason(.familyNameEqual, "family names equal, ignoring case and diacritics"))
+            case .partial: reasons.append(reason(.familyNamePartial, "one part of a multi-part family name in common"))
+            case .similar: reasons.append(reason(.familyNameSimilar, "family names differ by what looks like a typo (Jaro–Winkler similarity at or above \(configuration.similarNameThreshold))"))
+            case .different: reasons.append(reason(.familyNameDifferent, "family names differ"))
+            }
+        }
+        switch outcome.birthdate {
+        case .missing: break
+        case .equal: reasons.append(reason(.birthdateEqual, "birth dates equal"))
+        case .dayMonthSwapped: reasons.append(reason(.birthdateDayMonthSwapped, "birth dates equal but for day and month swapped"))
+        case .oneTypo: reasons.append(reason(.birthdateOneTypo, "birth dates differ in one digit or by two adjacent digits swapped"))
+        case .different: reasons.append(reason(.birthdateDifferent, "birth dates differ"))
+        }
+        switch outcome.postalCode {
+        case .missing: break
+        case .equal: reasons.append(reason(.postalCodeEqual, "postal codes equal"))
+        case .different: reasons.append(reason(.postalCodeDifferent, "postal codes differ"))
+        }
+        return reasons
+    }
+
+    private func reason(_ code: MatchReason.Code, _ detail: String) -> MatchReason {
+        MatchReason(code: code, weight: Self.roundedWeight(w[code]), detail: detail)
+    }
+
+    private static func roundedWeight(_ weight: Double) -> Double { (weight * 10_000).rounded() / 10_000 }
+
+    private static func identifierDetail(_ code: MatchReason.Code, evidence: IdentifierEvidence) -> String {
+        switch code {
+        case .refusedLink:
+            let kind = evidence.refusedKind ?? .email
+            let times = evidence.refusedOccurrences == 1 ? "once" : "\(evidence.refusedOccurrences) times"
+            return "a link of \(Self.noun(kind)) was refused because it already belonged to the other customer (refused \(times))"
+        case .emailEqual: return "both have the same e-mail address"
+        case .emailLooseEqual: return "e-mail addresses equal after removing sub-addressing and provider dots and aliases"
+        case .phoneEqual: return "both have the same phone number"
+        case .phoneLooseEqual: return "phone numbers have the same national number under a different country code or with a trunk zero kept"
+        case .identifierEqual: return "both have the same social account, loyalty card or receipt"
+        default: return code.rawValue
+        }
+    }
+
+    private static func noun(_ kind: IdentifierKind) -> String {
+        switch kind {
+        case .email: "an e-mail address"
+        case .phone: "a phone number"
+        case .social: "a social account"
+        case .loyaltyCard: "a loyalty card"
+        case .receipt: "a receipt"
+        }
+    }
+}
+
+/// ``MatchWeights`` read into stored properties once, for the inner loop.
+struct ResolvedWeights: Sendable {
+    let weights: MatchWeights
+    let refusedLink, namesSwapped: Double
+    let givenNameEqual, givenNamePartial, givenNameNickname, givenNameSimilar, givenNameDifferent: Double
+    let familyNameEqual, familyNamePartial, familyNameSimilar, familyNameDifferent: Double
+    let birthdateEqual, birthdateDayMonthSwapped, birthdateOneTypo, birthdateDifferent: Double
+    let postalCodeEqual, postalCodeDifferent: Double
+
+    init(_ weights: MatchWeights) {
+        self.weights = weights
+        refusedLink = weights[.refusedLink]
+        namesSwapped = weights[.namesSwapped]
+        givenNameEqual = weights[.givenNameEqual]
+        givenNamePartial = weights[.givenNamePartial]
+        givenNameNickname = weights[.givenNameNickname]
+        givenNameSimilar = weights[.givenNameSimilar]
+        givenNameDifferent = weights[.givenNameDifferent]
+        familyNameEqual = weights[.familyNameEqual]
+        familyNamePartial = weights[.familyNamePartial]
+        familyNameSimilar = weights[.familyNameSimilar]
+        familyNameDifferent = weights[.familyNameDifferent]
+        birthdateEqual = weights[.birthdateEqual]
+        birthdateDayMonthSwapped = weights[.birthdateDayMonthSwapped]
+        birthdateOneTypo = weights[.birthdateOneTypo]
+        birthdateDifferent = weights[.birthdateDifferent]
+        postalCodeEqual = weights[.postalCodeEqual]
+        postalCodeDifferent = weights[.postalCodeDifferent]
+    }
+
+    subscript(code: MatchReason.Code) -> Double { weights[code] }
+}

@@ -1,11 +1,21 @@
 import ArgumentParser
 import Foundation
 
-/// `solmu-benchmark`: import a generated customer base, then load the server with wrk.
-struct BenchmarkCommand: ParsableCommand {
+/// `solmu-benchmark`: the service benchmark (the default) and the admin benchmark.
+struct SolmuBenchmarkCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "solmu-benchmark",
-        abstract: "Measure Solmu: bulk import, then resolve and token throughput with wrk.",
+        abstract: "Measure Solmu. Benchmarks print figures; they are not tests.",
+        subcommands: [BenchmarkCommand.self, AdminBenchmarkCommand.self],
+        defaultSubcommand: BenchmarkCommand.self
+    )
+}
+
+/// `solmu-benchmark service`: import a generated customer base, then load the server with wrk.
+struct BenchmarkCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "service",
+        abstract: "Measure Solmu: bulk import, then resolve and token throughput with wrk (the default).",
         discussion: """
             Generates a deterministic NDJSON file of customers (email, Finnish mobile phone, plussa
             card each) in the work directory, imports it into a fresh SQLite database with

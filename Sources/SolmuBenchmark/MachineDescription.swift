@@ -32,6 +32,11 @@ struct MachineDescription {
         )
     }
 
+    /// One line for a report: CPUs, model, memory, load, commit, date.
+    var summary: String {
+        "\(processors) CPUs (nproc), \(cpuModel), \(memory) RAM, load before \(loadBefore.map { String(format: "%.2f", $0) } ?? "unknown"), commit \(commit), \(date)"
+    }
+
     /// The 1-minute load average, from /proc/loadavg.
     static func loadAverage() -> Double? {
         guard let text = try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8) else { return nil }

@@ -20,13 +20,21 @@ enum Subprocess {
 
     /// Runs `executable` to completion.
     /// - Returns: Its exit status and its standard output and standard error, interleaved.
-    static func run(_ executable: URL, _ arguments: [String]) throws -> (status: Int32, output: String) {
+    /// - Parameters:
+    ///   - environment: variables added to this process's environment.
+    ///   - separateErrors: capture standard output only (errors and progress are dropped).
+    static func run(
+        _ executable: URL, _ arguments: [String], environment: [String: String] = [:], separateErrors: Bool = false
+    ) throws -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        }
         let pipe = Pipe()
         process.standardOutput = pipe
-        process.standardError = pipe
+        process.standardError = separateErrors ? FileHandle.nullDevice : pipe
         process.standardInput = FileHandle.nullDevice
         do {
             try process.run()

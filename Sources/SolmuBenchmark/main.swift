@@ -3,4 +3,4 @@
 // so it measures exactly the binary that ships.
 import ArgumentParser
 
-BenchmarkCommand.main()
+SolmuBenchmarkCommand.main()

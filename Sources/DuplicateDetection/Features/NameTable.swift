@@ -82,6 +82,16 @@ struct NameTable: Sendable {
         a == b ? 1 : withBytes(a, b) { JaroWinkler.similarity($0, $1) }
     }
 
+    /// Whether two names are one edit apart.
+    func isOneEdit(_ a: Int32, _ b: Int32) -> Bool {
+        withBytes(a, b) { EditDistance.isOneEdit($0, $1) }
+    }
+
+    /// Whether a name is in the nickname table at all, i.e. a known given name.
+    func isKnownName(_ index: Int32) -> Bool {
+        groupOffsets[Int(index) + 1] > groupOffsets[Int(index)]
+    }
+
     /// Whether two names are in a common nickname group.
     func shareNicknameGroup(_ a: Int32, _ b: Int32) -> Bool {
         let aStart = Int(groupOffsets[Int(a)]), aEnd = Int(groupOffsets[Int(a) + 1])

@@ -100,7 +100,7 @@ struct PairScorer: Sendable {
         outcome.family = compare(table.familyFull[a], table.familyTokens[familyA], table.familyFull[b], table.familyTokens[familyB], names: names, nicknames: false)
         guard !(outcome.given.agrees && outcome.family.agrees) else { return }
         // Given and family name swapped: A's given name is B's family name and the other way round.
-        let crossOne = compare(table.givenFull[a], table.givenTokens[givenA], table.familyFull[b], table.familyTokens[familyB], names: names, nicknames: false)
+        let crossOne = compare(table.givenFull[a], table.givenTokens[givenA], table.familyFull[b], table.familyTokens[familyB], names: names, nicknames: true)
         guard crossOne.agrees else { return }
         let crossTwo = compare(table.familyFull[a], table.familyTokens[familyA], table.givenFull[b], table.givenTokens[givenB], names: names, nicknames: false)
         guard crossTwo.agrees else { return }
@@ -127,6 +127,12 @@ struct PairScorer: Sendable {
         }
         if tokenEqual { return .partial }
         if nickname { return .nickname }
+        // Two known given names that are not variants of each other (Anna and Hanna, Jari and
+        // Kari) are different names, however similar their spelling: a typo rarely makes another
+        // real name.
+        if nicknames && tokensA.allSatisfy(names.isKnownName) && tokensB.allSatisfy(names.isKnownName) {
+            return .different
+        }
         var best = names.similarity(fullA, fullB)
         if multiToken && best < configuration.similarNameThreshold {
             for ta in tokensA where names.length(ta) >= 3 {
@@ -136,6 +142,11 @@ struct PairScorer: Sendable {
             }
         }
         if best >= configuration.similarNameThreshold { return .similar }
+        // Jaro–Winkler punishes a letter dropped before a repeated one (Palosalo, Paosalo) hard;
+        // one edit in a name of five or more letters is a typo too.
+        if min(names.length(fullA), names.length(fullB)) >= Self.minimumOneEditLength && names.isOneEdit(fullA, fullB) {
+            return .similar
+        }
         // An initial ("A.") that fits the other name is no evidence either way.
         if let first = tokensA.first, let other = tokensB.first,
            (names.length(first) == 1 || names.length(other) == 1) && names.firstByte(first) == names.firstByte(other) {
@@ -143,6 +154,9 @@ struct PairScorer: Sendable {
         }
         return best < configuration.differentNameThreshold ? .different : .neutral
     }
+
+    /// Names at least this long count as similar when one edit apart.
+    static let minimumOneEditLength = 5
 
     /// Compares two `yyyymmdd` dates.
     static func compareBirthdates(_ a: Int32, _ b: Int32) -> BirthdateOutcome {
@@ -224,8 +238,20 @@ struct PairScorer: Sendable {
         if let (code, weight) = strongest(outcome.phone, equal: .phoneEqual, loose: .phoneLooseEqual) { picks.append((1, code, weight)) }
         if let (code, weight) = strongest(outcome.other, equal: .identifierEqual, loose: nil) { picks.append((2, code, weight)) }
         picks.sort { $0.weight > $1.weight || ($0.weight == $1.weight && $0.group < $1.group) }
-        for index in picks.indices.dropFirst() { picks[index].weight *= configuration.additionalIdentifierFactor }
+        let factor = additionalFactor(outcome)
+        for index in picks.indices.dropFirst() { picks[index].weight *= factor }
         return picks
+    }
+
+    /// The factor for identifier evidence beyond the strongest: none when the profiles
+    /// contradict each other (given name or birth date clearly different), as in a household
+    /// that shares a phone and a mailbox.
+    private func additionalFactor(_ outcome: PairOutcome) -> Double {
+        Self.profilesContradict(outcome) ? 0 : configuration.additionalIdentifierFactor
+    }
+
+    static func profilesContradict(_ outcome: PairOutcome) -> Bool {
+        (outcome.given == .different && !outcome.swapped) || outcome.birthdate == .different
     }
 
     /// The sum of ``identifierEvidence(_:)``'s weights, without allocating.
@@ -241,7 +267,7 @@ struct PairScorer: Sendable {
             largest = max(largest, weight)
         }
         guard largest > -Double.infinity else { return 0 }
-        return largest + (sum - largest) * configuration.additionalIdentifierFactor
+        return largest + (sum - largest) * additionalFactor(outcome)
     }
 
     private static func hasIdentifierEvidence(_ outcome: PairOutcome) -> Bool {
@@ -287,8 +313,12 @@ struct PairScorer: Sendable {
             let evidence = [outcome.email, outcome.phone, outcome.other][pick.group]
             var detail = Self.identifierDetail(pick.code, evidence: evidence)
             if index > 0 {
-                let percent = Int((configuration.additionalIdentifierFactor * 100).rounded())
-                detail += "; counted at \(percent)% of its weight because another identifier already agrees"
+                if Self.profilesContradict(outcome) {
+                    detail += "; not counted because another identifier already agrees and the given names or birth dates differ, as in a household sharing contact details"
+                } else {
+                    let percent = Int((configuration.additionalIdentifierFactor * 100).rounded())
+                    detail += "; counted at \(percent)% of its weight because another identifier already agrees"
+                }
             }
             reasons.append(MatchReason(code: pick.code, weight: Self.roundedWeight(pick.weight), detail: detail))
         }

@@ -114,10 +114,16 @@ struct AdminRoutes: Sendable {
         var request = request
         let body = try await request.decodeJSON(AdminEraseRequest.self, context: context)
         let change = try changeContext(body, caller)
-        let erased = try await services.perform { try await services.store.erase(id, context: change) }
-        // The graph change is committed with its log entry; the login side follows. If this step
-        // failed, repeating the erase is refused (already erased) but `forgetCustomer` is
-        // idempotent and runs again on the next erase of a merged id: the operator is told.
+        let erased: ErasureOutcome
+        do {
+            erased = try await services.perform { try await services.store.erase(id, context: change) }
+        } catch let problem as Problem where problem.slug == "customer-erased" {
+            // Erased already: the login side may not have followed (its step failed after the graph
+            // change committed), so repeating an erase repeats that step for the id, then says 410.
+            _ = try await services.loginStore.forgetCustomer(id, identifiers: [])
+            throw problem
+        }
+        // The graph change is committed with its log entry; the login side follows.
         var removed = 0
         for customer in [id] + erased.mergedIDs {
             removed += try await services.loginStore.forgetCustomer(customer, identifiers: customer == id ? erased.erasedIdentifiers : [])

@@ -78,7 +78,7 @@ struct IdentityRoutes: Sendable {
         }
         if case .linked = outcome { services.metrics.linksCreated.increment() }
         return try JSONCoding.response(
-            LinkResponse(customerID: body.customerID, identifier: LinkView(outcome.link), result: outcome.result), status: outcome.status
+            LinkResponse(customerID: outcome.link.customerID, identifier: LinkView(outcome.link), result: outcome.result), status: outcome.status
         )
     }
 

@@ -59,6 +59,8 @@ private struct Builder {
     var usedMailboxes: Set<String> = []
     var usedPhones: Set<String> = []
     var usedCards: Set<String> = []
+    /// The duplicates made of each person so far.
+    var duplicates: [CustomerID: [CustomerID]] = [:]
     let womenWeights: [Double]
     let menWeights: [Double]
     let familyWeights: [Double]
@@ -381,10 +383,10 @@ private struct Builder {
         // Every record of this person pairs with the new one.
         let label = labels.joined(separator: ", ")
         data.truePairs[LabelledDataSet.Pair(person.id, copy.id)] = label
-        for (pair, _) in data.truePairs where pair.first == person.id || pair.second == person.id {
-            let other = pair.first == person.id ? pair.second : pair.first
-            if other != copy.id { data.truePairs[LabelledDataSet.Pair(other, copy.id)] = label + " (second duplicate)" }
+        for other in duplicates[person.id] ?? [] {
+            data.truePairs[LabelledDataSet.Pair(other, copy.id)] = label + " (second duplicate)"
         }
+        duplicates[person.id, default: []].append(copy.id)
     }
 
     mutating func emailVariant(_ email: String) -> (String, String) {

@@ -1,0 +1,56 @@
+/// Why a checkpoint text was refused.
+///
+/// Callers match on ``code``; two errors are equal when their codes are equal.
+public struct CheckpointError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The kind of defect.
+    public enum Code: String, Sendable, Hashable, CaseIterable {
+        /// The text does not end in a newline, has fewer than three lines, contains an empty
+        /// line or a control character.
+        case malformedText
+        /// The origin line is empty.
+        case invalidOrigin
+        /// The tree size is not ASCII decimal without leading zeroes, or exceeds 2^64 - 1.
+        case invalidTreeSize
+        /// The root hash is not canonical base64 of 32 bytes.
+        case invalidRootHash
+        /// An extension line is empty or contains a newline or control character.
+        case invalidExtension
+    }
+
+    /// The kind of defect.
+    public let code: Code
+    /// What exactly is wrong, for people and logs.
+    public let reason: String
+
+    /// Creates an error.
+    ///
+    /// - Parameters:
+    ///   - code: The kind of defect.
+    ///   - reason: What exactly is wrong.
+    public init(_ code: Code, reason: String) {
+        self.code = code
+        self.reason = reason
+    }
+
+    /// `CheckpointError.<code>: <reason>`.
+    public var description: String {
+        "CheckpointError.\(code.rawValue): \(reason)"
+    }
+
+    /// Whether two errors have the same code; the reasons are for people and do not count.
+    ///
+    /// - Parameters:
+    ///   - lhs: An error.
+    ///   - rhs: Another error.
+    /// - Returns: `true` when the codes are equal.
+    public static func == (lhs: CheckpointError, rhs: CheckpointError) -> Bool {
+        lhs.code == rhs.code
+    }
+
+    /// Feeds the code to `hasher`.
+    ///
+    /// - Parameter hasher: The hasher to feed.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(code)
+    }
+}

@@ -1,0 +1,58 @@
+/// Why a ``MerkleTree`` operation failed.
+///
+/// Callers match on ``code``; two errors are equal when their codes are equal. Errors thrown by the
+/// node store itself (a database failure, say) are passed through unchanged, not wrapped.
+public struct MerkleTreeError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The kind of failure.
+    public enum Code: String, Sendable, Hashable, CaseIterable {
+        /// A size, index or range reaches beyond the leaves the tree has.
+        case beyondTreeSize
+        /// The older size of a consistency proof is larger than the newer one.
+        case sizesOutOfOrder
+        /// A consistency proof from size 0 was asked for; RFC 9162 has none (see
+        /// ``MerkleProofError/Code/emptyOldTree``).
+        case emptyOldTree
+        /// The store lacks a node that must exist for the tree's size: the store and the size the
+        /// tree was opened with disagree, or the store lost data.
+        case missingNode
+        /// The store refused to record a node.
+        case storeRejectedNode
+    }
+
+    /// The kind of failure.
+    public let code: Code
+    /// What exactly went wrong, for people and logs.
+    public let reason: String
+
+    /// Creates an error.
+    ///
+    /// - Parameters:
+    ///   - code: The kind of failure.
+    ///   - reason: What exactly went wrong.
+    public init(_ code: Code, reason: String) {
+        self.code = code
+        self.reason = reason
+    }
+
+    /// `MerkleTreeError.<code>: <reason>`.
+    public var description: String {
+        "MerkleTreeError.\(code.rawValue): \(reason)"
+    }
+
+    /// Whether two errors have the same code; the reasons are for people and do not count.
+    ///
+    /// - Parameters:
+    ///   - lhs: An error.
+    ///   - rhs: Another error.
+    /// - Returns: `true` when the codes are equal.
+    public static func == (lhs: MerkleTreeError, rhs: MerkleTreeError) -> Bool {
+        lhs.code == rhs.code
+    }
+
+    /// Feeds the code to `hasher`.
+    ///
+    /// - Parameter hasher: The hasher to feed.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(code)
+    }
+}

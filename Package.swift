@@ -116,6 +116,13 @@ let package = Package(
             dependencies: ["Identifiers", "IdentityGraph"],
             swiftSettings: swiftSettings
         ),
+        // VerifiableLog: RFC 9162 Merkle trees and proofs, C2SP checkpoints and signed notes for the
+        // link log. Pure, no I/O.
+        .target(
+            name: "VerifiableLog",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
         // SQLiteStore: the embedded IdentityStore and LoginStore on GRDB.
         .target(
             name: "SQLiteStore",
@@ -195,6 +202,7 @@ let package = Package(
         .testTarget(name: "IdentifiersTests", dependencies: ["Identifiers"], swiftSettings: swiftSettings),
         .testTarget(name: "IdentityGraphTests", dependencies: ["IdentityGraph", "Identifiers"], swiftSettings: swiftSettings),
         .testTarget(name: "DuplicateDetectionTests", dependencies: ["DuplicateDetection", "IdentityGraph", "Identifiers"], swiftSettings: swiftSettings),
+        .testTarget(name: "VerifiableLogTests", dependencies: ["VerifiableLog"], swiftSettings: swiftSettings),
         .testTarget(name: "ChannelsTests", dependencies: ["Channels", "Identifiers", "IdentityGraph"], swiftSettings: swiftSettings),
         .testTarget(name: "PoliciesTests", dependencies: ["Policies", "Channels", "Identifiers", "IdentityGraph"], swiftSettings: swiftSettings),
         .testTarget(name: "TokensTests", dependencies: ["Tokens"], swiftSettings: swiftSettings),

@@ -74,22 +74,71 @@ public struct DuplicateFinder: Sendable {
         progress?(DetectionProgress(phase: .blocking, done: recordCount, total: recordCount))
 
         let refused = Self.refusedPairs(refusedLinks, records: records)
-        var found = scoreBlocks(index: index, table: table, records: records, refused: refused, minimum: minimum, limit: limit, progress: progress)
+        for pair in refused.keys {
+            table.records[pair.a].hasRefusedLink = true
+            table.records[pair.b].hasRefusedLink = true
+        }
+        Self.markRepeatedIDs(records, in: &table)
+        let storage = PinnedColumns()
+        let view = FeatureView(table, in: storage)
+        let blocks = BlockView(index, in: storage)
+        let context = ScoringContext(view: view, blocks: blocks, refused: refused, minimum: minimum, limit: limit)
+        var found = withExtendedLifetime(storage) {
+            scoreBlocks(context, blockCount: index.blocks.count, blockPairs: index.blockPairs, progress: progress)
+        }
 
         // Refused pairs that share no compared block are scored on their own.
-        for (pair, candidates) in refused where index.smallestCommonKey(pair.a, pair.b) == nil {
-            let outcome = scorer.outcome(pair.a, pair.b, in: table, refused: candidates)
+        var cache = NameComparisonCache()
+        for (pair, candidates) in refused.sorted(by: { ($0.key.a, $0.key.b) < ($1.key.a, $1.key.b) })
+        where index.smallestCommonKey(table.records[pair.a], table.records[pair.b]) == nil {
+            let outcome = withExtendedLifetime(storage) { scorer.outcome(pair.a, pair.b, in: view, cache: &cache, refused: candidates) }
             let score = scorer.score(outcome)
             if score >= minimum { found.append(Found(a: UInt32(pair.a), b: UInt32(pair.b), score: score, outcome: outcome)) }
         }
 
-        var result = found.map { found in
-            let a = records[Int(found.a)].id, b = records[Int(found.b)].id
-            return ScoredPair(first: min(a, b), second: max(a, b), score: found.score, reasons: scorer.reasons(found.outcome))
+        // Rank on the score and a prefix of each id first: sorting the pairs themselves would
+        // copy strings in every comparison.
+        var ranked = found.indices.map { index in
+            let a = records[Int(found[index].a)].id, b = records[Int(found[index].b)].id
+            let (first, second) = a < b ? (a, b) : (b, a)
+            return RankKey(score: found[index].score, first: Self.prefix(first), second: Self.prefix(second), index: index, swapped: first != a)
         }
-        result.sort(by: Self.ranking)
-        if let limit, result.count > limit { result.removeSubrange(limit...) }
-        return result
+        ranked.sort { x, y in
+            if x.score != y.score { return x.score > y.score }
+            if x.first != y.first { return x.first < y.first }
+            if x.second != y.second { return x.second < y.second }
+            return Self.ranking(pair(found[x.index], swapped: x.swapped), pair(found[y.index], swapped: y.swapped))
+        }
+        if let limit, ranked.count > limit { ranked.removeSubrange(limit...) }
+        func pair(_ found: Found, swapped: Bool) -> (CustomerID, CustomerID) {
+            let a = records[Int(found.a)].id, b = records[Int(found.b)].id
+            return swapped ? (b, a) : (a, b)
+        }
+        return ranked.map { key in
+            let (first, second) = pair(found[key.index], swapped: key.swapped)
+            return ScoredPair(first: first, second: second, score: key.score, reasons: scorer.reasons(found[key.index].outcome))
+        }
+    }
+
+    private struct RankKey {
+        var score: Double
+        var first: UInt64
+        var second: UInt64
+        var index: Int
+        var swapped: Bool
+    }
+
+    /// The first eight bytes of an id after `cus_`, big-endian, so that integer order is id order
+    /// as far as those bytes go.
+    private static func prefix(_ id: CustomerID) -> UInt64 {
+        var value: UInt64 = 0
+        var taken = 0
+        for byte in id.rawValue.utf8.dropFirst(4) {
+            value = value << 8 | UInt64(byte)
+            taken += 1
+            if taken == 8 { break }
+        }
+        return value << (8 * UInt64(8 - taken))
     }
 
     /// Scores one pair, whatever its score. Identifiers shared by many customers are not
@@ -103,17 +152,19 @@ public struct DuplicateFinder: Sendable {
         let table = FeatureTable(records: [a, b], nicknames: nicknames, keys: identifierKeys)
         let first = min(a.id, b.id), second = max(a.id, b.id)
         let relevant = refusedLinks.filter { min($0.first, $0.second) == first && max($0.first, $0.second) == second && first != second }
-        let outcome = scorer.outcome(0, 1, in: table, refused: relevant, useOversharing: false)
+        let storage = PinnedColumns()
+        let view = FeatureView(table, in: storage)
+        var cache = NameComparisonCache()
+        let outcome = withExtendedLifetime(storage) { scorer.outcome(0, 1, in: view, cache: &cache, refused: relevant, useOversharing: false) }
         return ScoredPair(first: first, second: second, score: scorer.score(outcome), reasons: scorer.reasons(outcome))
     }
 
     // MARK: - Internals
 
-    /// The result order: score descending, then ids ascending.
-    static func ranking(_ x: ScoredPair, _ y: ScoredPair) -> Bool {
-        if x.score != y.score { return x.score > y.score }
-        if x.first != y.first { return x.first < y.first }
-        return x.second < y.second
+    /// Id order for pairs whose scores and id prefixes tie.
+    private static func ranking(_ x: (CustomerID, CustomerID), _ y: (CustomerID, CustomerID)) -> Bool {
+        if x.0 != y.0 { return x.0 < y.0 }
+        return x.1 < y.1
     }
 
     struct PairKey: Hashable, Sendable {
@@ -149,33 +200,37 @@ public struct DuplicateFinder: Sendable {
         return pairs
     }
 
+    /// What the scoring threads read.
+    struct ScoringContext: @unchecked Sendable {
+        let view: FeatureView
+        let blocks: BlockView
+        let refused: [PairKey: [DuplicateCandidate]]
+        let minimum: Double
+        let limit: Int?
+    }
+
     /// Scores every pair within compared blocks on ``workers`` threads.
-    private func scoreBlocks(
-        index: BlockIndex, table: FeatureTable, records: [CustomerRecord], refused: [PairKey: [DuplicateCandidate]],
-        minimum: Double, limit: Int?, progress: (@Sendable (DetectionProgress) -> Void)?
-    ) -> [Found] {
+    private func scoreBlocks(_ context: ScoringContext, blockCount: Int, blockPairs: Int, progress: (@Sendable (DetectionProgress) -> Void)?) -> [Found] {
         // Chunks of blocks with roughly equal numbers of pairs, taken by the workers in turn.
-        let blocks = index.blocks
         var chunkEnds: [Int] = []
-        let pairsPerChunk = max(10_000, index.blockPairs / (workers * 64))
+        let pairsPerChunk = max(10_000, blockPairs / (workers * 64))
         var pairs = 0
-        for (position, block) in blocks.enumerated() {
-            pairs += block.count * (block.count - 1) / 2
+        for position in 0..<blockCount {
+            let count = context.blocks.blockCount[position]
+            pairs += count * (count - 1) / 2
             if pairs >= pairsPerChunk {
                 chunkEnds.append(position + 1)
                 pairs = 0
             }
         }
-        if chunkEnds.last != blocks.count { chunkEnds.append(blocks.count) }
+        if chunkEnds.last != blockCount { chunkEnds.append(blockCount) }
         let ends = chunkEnds
 
-        let totalPairs = index.blockPairs
-        progress?(DetectionProgress(phase: .scoring, done: 0, total: totalPairs))
+        progress?(DetectionProgress(phase: .scoring, done: 0, total: blockPairs))
         let nextChunk = Atomic<Int>(0)
         let donePairs = Atomic<Int>(0)
         let results = Mutex<[Int: [Found]]>([:])
         let scorer = self.scorer
-        let sameIDs = Self.hasRepeatedIDs(records) ? records.map(\.id) : nil
 
         DispatchQueue.concurrentPerform(iterations: min(workers, max(1, ends.count))) { _ in
             while true {
@@ -183,35 +238,45 @@ public struct DuplicateFinder: Sendable {
                 guard chunk < ends.count else { return }
                 let first = chunk == 0 ? 0 : ends[chunk - 1]
                 var found: [Found] = []
-                var chunkPairs = 0
-                for position in first..<ends[chunk] {
-                    let block = blocks[position]
-                    let key = index.keys[block.start]
-                    chunkPairs += block.count * (block.count - 1) / 2
-                    for x in block.start..<(block.start + block.count - 1) {
-                        let a = Int(index.members[x])
-                        for y in (x + 1)..<(block.start + block.count) {
-                            let b = Int(index.members[y])
-                            guard index.smallestCommonKey(a, b) == key else { continue }
-                            if let sameIDs, sameIDs[a] == sameIDs[b] { continue }
-                            let candidates = refused.isEmpty ? [] : refused[PairKey(a: a, b: b)] ?? []
-                            let outcome = scorer.outcome(a, b, in: table, refused: candidates)
-                            let score = scorer.score(outcome)
-                            if score >= minimum { found.append(Found(a: UInt32(a), b: UInt32(b), score: score, outcome: outcome)) }
-                        }
-                    }
-                }
-                if let limit { Self.keepBest(&found, limit: limit) }
+                let chunkPairs = Self.scoreChunk(first..<ends[chunk], context: context, scorer: scorer, into: &found)
+                if let limit = context.limit { Self.keepBest(&found, limit: limit) }
                 results.withLock { $0[chunk] = found }
                 let done = donePairs.add(chunkPairs, ordering: .relaxed).newValue
-                progress?(DetectionProgress(phase: .scoring, done: done, total: totalPairs))
+                progress?(DetectionProgress(phase: .scoring, done: done, total: blockPairs))
             }
         }
         let byChunk = results.withLock { $0 }
         var found: [Found] = []
         for chunk in byChunk.keys.sorted() { found.append(contentsOf: byChunk[chunk]!) }
-        if let limit { Self.keepBest(&found, limit: limit) }
+        if let limit = context.limit { Self.keepBest(&found, limit: limit) }
         return found
+    }
+
+    /// Scores the pairs of some blocks; returns how many pairs the blocks hold.
+    private static func scoreChunk(_ range: Range<Int>, context: ScoringContext, scorer: PairScorer, into found: inout [Found]) -> Int {
+        let blocks = context.blocks
+        let view = context.view
+        var cache = NameComparisonCache()
+        var pairs = 0
+        for position in range {
+            let start = blocks.blockStart[position], count = blocks.blockCount[position]
+            let key = blocks.keys[start]
+            pairs += count * (count - 1) / 2
+            for x in start..<(start + count - 1) {
+                let a = Int(blocks.members[x])
+                let ra = view.records[a]
+                for y in (x + 1)..<(start + count) {
+                    let b = Int(blocks.members[y])
+                    let rb = view.records[b]
+                    guard ra.sameID != rb.sameID, blocks.smallestCommonKey(ra, rb) == key else { continue }
+                    let candidates = ra.hasRefusedLink && rb.hasRefusedLink ? context.refused[PairKey(a: a, b: b)] ?? [] : []
+                    let outcome = scorer.outcome(a, b, in: view, cache: &cache, refused: candidates)
+                    let score = scorer.score(outcome)
+                    if score >= context.minimum { found.append(Found(a: UInt32(a), b: UInt32(b), score: score, outcome: outcome)) }
+                }
+            }
+        }
+        return pairs
     }
 
     /// Drops pairs that cannot be among the `limit` best: keeps every pair scoring at least the
@@ -224,9 +289,27 @@ public struct DuplicateFinder: Sendable {
         found.removeAll { $0.score < cut }
     }
 
-    private static func hasRepeatedIDs(_ records: [CustomerRecord]) -> Bool {
-        var seen = Set<CustomerID>(minimumCapacity: records.count)
-        for record in records where !seen.insert(record.id).inserted { return true }
-        return false
+    /// Points ``RecordFeature/sameID`` of a record whose id came earlier at the first record
+    /// with that id. Ids are hashed and sorted rather than put in a dictionary: a million string
+    /// hashes with a seeded hasher cost more.
+    private static func markRepeatedIDs(_ records: [CustomerRecord], in table: inout FeatureTable) {
+        var hashes = records.map { StableHash.of(tag: 300, bytes: $0.id.rawValue.utf8) }
+        var order = (0..<records.count).map { UInt32($0) }
+        RadixSort.sort(keys: &hashes, values: &order)
+        var index = 0
+        while index < hashes.count {
+            var end = index + 1
+            while end < hashes.count && hashes[end] == hashes[index] { end += 1 }
+            if end - index > 1 {
+                // Equal hashes: compare the ids themselves; records are in ascending order.
+                for later in (index + 1)..<end {
+                    let record = Int(order[later])
+                    if let first = order[index..<later].first(where: { records[Int($0)].id == records[record].id }) {
+                        table.records[record].sameID = table.records[Int(first)].sameID
+                    }
+                }
+            }
+            index = end
+        }
     }
 }

@@ -55,6 +55,9 @@ struct CheckpointTests {
         #expect(throws: NoteError(.noVerifiedSignature, reason: "")) {
             try Checkpoint.open(message, verifiers: [stranger.verifier])
         }
+        #expect(throws: NoteError(.malformedNote, reason: "")) {
+            try checkpoint.signed(by: [])
+        }
         // A verified note whose text is not a checkpoint.
         var note = try SignedNote(text: "solmu.example/link-log\n08\n\(TreeHashingTests.roots[8].base64)\n")
         try note.sign(with: signer)

@@ -105,3 +105,12 @@ enum ReferenceTree {
         return subproof(m - k, leaves.dropFirst(k), false) + [root(leaves.prefix(k))]
     }
 }
+
+extension TreeHash {
+    /// The hash with one bit inverted: bit 0 is the most significant bit of the first byte.
+    func flippingBit(_ bit: Int) -> TreeHash {
+        var bytes = self.bytes
+        bytes[bit / 8] ^= 0x80 >> UInt8(bit % 8)
+        return TreeHash(bytes: bytes)!
+    }
+}

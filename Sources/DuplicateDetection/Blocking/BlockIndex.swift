@@ -11,9 +11,8 @@ struct BlockIndex: Sendable {
     private(set) var members: [UInt32] = []
     /// Blocks that are compared: `members[start..<start + count]` share `keys[start]`.
     private(set) var blocks: [(start: Int, count: Int)] = []
-    /// For each record, its keys that belong to compared blocks, ascending:
-    /// `comparedKeys[comparedStart[i]..<comparedStart[i + 1]]`.
-    private(set) var comparedStart: [Int32] = []
+    /// Each record's keys that belong to compared blocks, ascending, at
+    /// ``RecordFeature/comparedStart``.
     private(set) var comparedKeys: [UInt64] = []
     /// The number of pairs within compared blocks (counting a pair once per shared block).
     private(set) var blockPairs = 0
@@ -77,12 +76,15 @@ struct BlockIndex: Sendable {
                 fill[record] += 1
             }
         }
-        comparedStart = start
         comparedKeys = compared
+        for record in 0..<recordCount {
+            table.records[record].comparedStart = start[record]
+            table.records[record].comparedCount = comparedCount[record]
+        }
 
         if !oversizedKeys.isEmpty {
-            for identifier in table.identifierKind.indices where oversizedKeys.contains(BlockKeys.identifierKey(identifier, in: table)) {
-                table.identifierOvershared[identifier] = true
+            for index in table.identifiers.indices where oversizedKeys.contains(table.identifiers[index].blockingKey) {
+                table.identifiers[index].overshared = true
             }
         }
         keys = entryKeys
@@ -90,11 +92,16 @@ struct BlockIndex: Sendable {
     }
 
     /// The smallest compared key that records `a` and `b` share, or `nil`.
-    func smallestCommonKey(_ a: Int, _ b: Int) -> UInt64? {
-        var i = Int(comparedStart[a]), j = Int(comparedStart[b])
-        let iEnd = Int(comparedStart[a + 1]), jEnd = Int(comparedStart[b + 1])
+    func smallestCommonKey(_ a: RecordFeature, _ b: RecordFeature) -> UInt64? {
+        comparedKeys.withUnsafeBufferPointer { Self.smallestCommonKey(a, b, keys: $0) }
+    }
+
+    @inline(__always)
+    static func smallestCommonKey(_ a: RecordFeature, _ b: RecordFeature, keys: UnsafeBufferPointer<UInt64>) -> UInt64? {
+        var i = Int(a.comparedStart), j = Int(b.comparedStart)
+        let iEnd = i + Int(a.comparedCount), jEnd = j + Int(b.comparedCount)
         while i < iEnd && j < jEnd {
-            let x = comparedKeys[i], y = comparedKeys[j]
+            let x = keys[i], y = keys[j]
             if x == y { return x }
             if x < y { i += 1 } else { j += 1 }
         }
@@ -102,37 +109,23 @@ struct BlockIndex: Sendable {
     }
 }
 
-/// Least-significant-digit radix sort of 64-bit keys with a payload; stable, so records stay in
-/// ascending order within a key.
-enum RadixSort {
-    static func sort(keys: inout [UInt64], values: inout [UInt32]) {
-        let count = keys.count
-        guard count > 1 else { return }
-        var keyBuffer = [UInt64](repeating: 0, count: count)
-        var valueBuffer = [UInt32](repeating: 0, count: count)
-        for pass in 0..<8 {
-            let shift = UInt64(pass * 8)
-            keys.withUnsafeMutableBufferPointer { source in
-                values.withUnsafeMutableBufferPointer { sourceValues in
-                    keyBuffer.withUnsafeMutableBufferPointer { target in
-                        valueBuffer.withUnsafeMutableBufferPointer { targetValues in
-                            var counts = [Int](repeating: 0, count: 257)
-                            for key in source { counts[Int((key >> shift) & 0xFF) + 1] += 1 }
-                            for bucket in 0..<256 { counts[bucket + 1] += counts[bucket] }
-                            for index in 0..<count {
-                                let key = source[index]
-                                let bucket = Int((key >> shift) & 0xFF)
-                                let position = counts[bucket]
-                                target[position] = key
-                                targetValues[position] = sourceValues[index]
-                                counts[bucket] = position + 1
-                            }
-                        }
-                    }
-                }
-            }
-            swap(&keys, &keyBuffer)
-            swap(&values, &valueBuffer)
-        }
+/// The parts of a ``BlockIndex`` the scoring loop reads, as raw buffers.
+struct BlockView: @unchecked Sendable {
+    let keys: UnsafeBufferPointer<UInt64>
+    let members: UnsafeBufferPointer<UInt32>
+    let blockStart: UnsafeBufferPointer<Int>
+    let blockCount: UnsafeBufferPointer<Int>
+    let comparedKeys: UnsafeBufferPointer<UInt64>
+
+    init(_ index: BlockIndex, in storage: PinnedColumns) {
+        keys = storage.pin(index.keys)
+        members = storage.pin(index.members)
+        blockStart = storage.pin(index.blocks.map(\.start))
+        blockCount = storage.pin(index.blocks.map(\.count))
+        comparedKeys = storage.pin(index.comparedKeys)
+    }
+
+    @inline(__always) func smallestCommonKey(_ a: RecordFeature, _ b: RecordFeature) -> UInt64? {
+        BlockIndex.smallestCommonKey(a, b, keys: comparedKeys)
     }
 }

@@ -15,23 +15,16 @@ enum BlockKeys {
     static let namePairYear: UInt64 = 13
     static let namePairPostal: UInt64 = 14
 
-    /// The blocking key of identifier `index`: its loose key where it has one, else its exact key.
-    static func identifierKey(_ index: Int, in table: FeatureTable) -> UInt64 {
-        let loose = table.identifierLoose[index]
-        return loose != 0 ? loose : table.identifierExact[index]
-    }
-
     /// Appends the keys of `record` to `keys` (unsorted, possibly repeated).
     static func append(_ record: Int, in table: FeatureTable, to keys: inout [UInt64]) {
-        for index in table.identifierRange(record) {
-            keys.append(identifierKey(index, in: table))
-        }
+        let feature = table.records[record]
+        let identifiers = Int(feature.identifierStart)..<Int(feature.identifierStart + feature.identifierCount)
+        for index in identifiers { keys.append(table.identifiers[index].blockingKey) }
         let names = table.names
-        let birthdate = table.birthdate[record]
-        let postal = table.postalCode[record]
-        let family = table.familyFull[record]
-        let givenTokens = table.givenTokenRange(record)
-        let firstGiven: Int32 = givenTokens.isEmpty ? -1 : table.givenTokens[givenTokens.lowerBound]
+        let birthdate = feature.birthdate
+        let postal = feature.postalCode
+        let family = feature.familyFull
+        let firstGiven: Int32 = feature.givenTokenCount > 1 ? table.tokens[Int(feature.givenTokenStart)] : feature.givenFull
 
         if family >= 0 {
             let phonetic = names.phonetic[Int(family)]

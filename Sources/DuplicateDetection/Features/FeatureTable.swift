@@ -1,86 +1,110 @@
 import Identifiers
 import IdentityGraph
 
-/// The comparable features of every record, computed once per run and stored column by column:
-/// folded names as indexes into a ``NameTable``, the birth date as an integer, the postal code and
-/// identifiers as hashes. Nothing here holds an identifier value.
-struct FeatureTable: Sendable {
-    var names: NameTable
-
-    /// Folded full given name (tokens joined), or -1.
-    var givenFull: [Int32] = []
-    /// Given-name tokens of record `i`: `givenTokens[givenStart[i]..<givenStart[i + 1]]`.
-    var givenStart: [Int32] = [0]
-    var givenTokens: [Int32] = []
-    var familyFull: [Int32] = []
-    var familyStart: [Int32] = [0]
-    var familyTokens: [Int32] = []
-    /// `yyyymmdd`, or 0 when missing or not a date.
-    var birthdate: [Int32] = []
+/// What the scoring loop needs of one record, in one 56-byte value so that comparing with a
+/// random other record touches one or two cache lines, not one per field.
+struct RecordFeature: BitwiseCopyable, Sendable {
     /// Hash of the postal code without spaces and dashes, or 0.
-    var postalCode: [UInt64] = []
+    var postalCode: UInt64 = 0
+    /// Folded full given name (tokens joined) as a ``NameTable`` index, or -1.
+    var givenFull: Int32 = -1
+    var familyFull: Int32 = -1
+    /// Where the name's tokens start in ``FeatureTable/tokens`` when there are several; a
+    /// single-token name is its full form.
+    var givenTokenStart: Int32 = 0
+    var familyTokenStart: Int32 = 0
+    /// `yyyymmdd`, or 0 when missing or not a date.
+    var birthdate: Int32 = 0
+    /// The record's identifiers in ``FeatureTable/identifiers``.
+    var identifierStart: Int32 = 0
+    var identifierCount: Int32 = 0
+    /// The record's keys in compared blocks, ascending, in ``BlockIndex/comparedKeys``.
+    var comparedStart: Int32 = 0
+    var comparedCount: Int32 = 0
+    /// The first record with this record's customer id (its own index when the id is unique).
+    var sameID: Int32 = 0
+    var givenTokenCount: UInt8 = 0
+    var familyTokenCount: UInt8 = 0
+    /// Whether a refused link names this record.
+    var hasRefusedLink = false
+}
 
-    /// Identifiers of record `i`: `identifier…[identifierStart[i]..<identifierStart[i + 1]]`.
-    var identifierStart: [Int32] = [0]
-    var identifierKind: [IdentifierKind] = []
-    var identifierExact: [UInt64] = []
+/// What the scoring loop needs of one identifier: hashes, never the value.
+struct IdentifierFeature: BitwiseCopyable, Sendable {
+    var exact: UInt64
     /// The loose key, or 0 when the identifier has none.
-    var identifierLoose: [UInt64] = []
+    var loose: UInt64
+    /// ``IdentifierKindCode``.
+    var kind: UInt8
     /// Whether the identifier's blocking key is shared by more records than the largest block:
     /// then agreement on it is no evidence. Set by blocking.
-    var identifierOvershared: [Bool] = []
+    var overshared = false
 
-    var count: Int { birthdate.count }
+    /// The key it is blocked under: the loose key where there is one.
+    var blockingKey: UInt64 { loose != 0 ? loose : exact }
+}
 
-    init(records: some Collection<CustomerRecord>, nicknames: NicknameIndex, keys: LooseIdentifierKeys, progress: ((Int) -> Void)? = nil) {
-        names = NameTable(expectedNames: min(records.count, 1 << 20) / 4)
-        let n = records.count
-        givenFull.reserveCapacity(n)
-        givenStart.reserveCapacity(n + 1)
-        givenTokens.reserveCapacity(n + n / 4)
-        familyFull.reserveCapacity(n)
-        familyStart.reserveCapacity(n + 1)
-        familyTokens.reserveCapacity(n + n / 8)
-        birthdate.reserveCapacity(n)
-        postalCode.reserveCapacity(n)
-        identifierStart.reserveCapacity(n + 1)
-        identifierKind.reserveCapacity(n * 3)
-        identifierExact.reserveCapacity(n * 3)
-        identifierLoose.reserveCapacity(n * 3)
+/// The comparable features of every record, computed once per run: folded names as indexes into
+/// a ``NameTable``, the birth date as an integer, the postal code and identifiers as hashes.
+/// Nothing here holds an identifier value or a name as text outside the name table.
+struct FeatureTable: Sendable {
+    var names: NameTable
+    var records: [RecordFeature] = []
+    /// Token indexes of multi-token names.
+    var tokens: [Int32] = []
+    var identifiers: [IdentifierFeature] = []
 
+    var count: Int { records.count }
+
+    init(records input: some Collection<CustomerRecord>, nicknames: NicknameIndex, keys: LooseIdentifierKeys, progress: ((Int) -> Void)? = nil) {
+        names = NameTable(expectedNames: min(input.count, 1 << 20) / 4)
+        records.reserveCapacity(input.count)
+        identifiers.reserveCapacity(input.count * 3)
+        var folder = NameFolder()
         var done = 0
-        for record in records {
+        for record in input {
+            var feature = RecordFeature()
             let profile = record.profile
-            givenFull.append(Self.addName(profile.givenName, tokens: &givenTokens, names: &names, nicknames: nicknames))
-            givenStart.append(Int32(givenTokens.count))
-            familyFull.append(Self.addName(profile.familyName, tokens: &familyTokens, names: &names, nicknames: nicknames))
-            familyStart.append(Int32(familyTokens.count))
-            birthdate.append(Self.parseBirthdate(profile.birthdate))
-            postalCode.append(Self.postalHash(profile.postalCode))
+            (feature.givenFull, feature.givenTokenStart, feature.givenTokenCount) = addName(profile.givenName, folder: &folder, nicknames: nicknames)
+            (feature.familyFull, feature.familyTokenStart, feature.familyTokenCount) = addName(profile.familyName, folder: &folder, nicknames: nicknames)
+            feature.birthdate = Self.parseBirthdate(profile.birthdate)
+            feature.postalCode = Self.postalHash(profile.postalCode)
+            feature.identifierStart = Int32(identifiers.count)
             for identifier in record.identifiers {
-                identifierKind.append(identifier.kind)
-                identifierExact.append(keys.exactKey(identifier))
-                identifierLoose.append(keys.looseKey(identifier) ?? 0)
+                identifiers.append(IdentifierFeature(exact: keys.exactKey(identifier), loose: keys.looseKey(identifier) ?? 0, kind: Self.code(identifier.kind)))
             }
-            identifierStart.append(Int32(identifierKind.count))
+            feature.identifierCount = Int32(identifiers.count) - feature.identifierStart
+            feature.sameID = Int32(records.count)
+            records.append(feature)
             done += 1
             if done & 0xFFFF == 0 { progress?(done) }
         }
-        identifierOvershared = [Bool](repeating: false, count: identifierKind.count)
     }
 
-    /// Folds and interns a name: returns the full form's index and appends the token indexes.
-    private static func addName(_ name: String?, tokens: inout [Int32], names: inout NameTable, nicknames: NicknameIndex) -> Int32 {
-        guard let name, !name.isEmpty else { return -1 }
-        let folded = NameFolding.tokens(name)
-        guard !folded.isEmpty else { return -1 }
-        if folded.count == 1 {
-            let index = names.intern(folded[0][...], nicknames: nicknames)
-            tokens.append(index)
-            return index
+    static func code(_ kind: IdentifierKind) -> UInt8 {
+        switch kind {
+        case .email: IdentifierKindCode.email
+        case .phone: IdentifierKindCode.phone
+        case .social: IdentifierKindCode.social
+        case .loyaltyCard: IdentifierKindCode.loyaltyCard
+        case .receipt: IdentifierKindCode.receipt
         }
-        for token in folded { tokens.append(names.intern(token[...], nicknames: nicknames)) }
-        return names.intern(Array(folded.joined())[...], nicknames: nicknames)
+    }
+
+    /// Folds and interns a name: its full form, and its tokens when there are several.
+    private mutating func addName(_ name: String?, folder: inout NameFolder, nicknames: NicknameIndex) -> (Int32, Int32, UInt8) {
+        guard let name, !name.isEmpty else { return (-1, 0, 0) }
+        folder.fold(name)
+        switch folder.tokenCount {
+        case 0:
+            return (-1, 0, 0)
+        case 1:
+            return (names.intern(folder.token(0), nicknames: nicknames), 0, 1)
+        default:
+            let start = Int32(tokens.count)
+            for index in 0..<folder.tokenCount { tokens.append(names.intern(folder.token(index), nicknames: nicknames)) }
+            return (names.intern(folder.joined, nicknames: nicknames), start, UInt8(folder.tokenCount))
+        }
     }
 
     /// `YYYY-MM-DD` as `yyyymmdd`; 0 for anything else.
@@ -109,24 +133,19 @@ struct FeatureTable: Sendable {
     /// A hash of the postal code's letters and digits, uppercased; 0 when there are none.
     static func postalHash(_ text: String?) -> UInt64 {
         guard let text else { return 0 }
-        var folded: [UInt8] = []
-        folded.reserveCapacity(text.utf8.count)
+        var hash = StableHash.Bytes()
         for scalar in text.unicodeScalars {
             if scalar.isASCII {
                 let byte = UInt8(scalar.value)
                 switch byte {
-                case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "A")...UInt8(ascii: "Z"): folded.append(byte)
-                case UInt8(ascii: "a")...UInt8(ascii: "z"): folded.append(byte & 0xDF)
+                case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "A")...UInt8(ascii: "Z"): hash.append(byte)
+                case UInt8(ascii: "a")...UInt8(ascii: "z"): hash.append(byte & 0xDF)
                 default: continue
                 }
             } else if scalar.properties.isAlphabetic {
-                folded.append(contentsOf: scalar.properties.uppercaseMapping.utf8)
+                for byte in scalar.properties.uppercaseMapping.utf8 { hash.append(byte) }
             }
         }
-        return folded.isEmpty ? 0 : StableHash.of(tag: 200, bytes: folded)
+        return hash.isEmpty ? 0 : hash.value(tag: 200)
     }
-
-    func givenTokenRange(_ record: Int) -> Range<Int> { Int(givenStart[record])..<Int(givenStart[record + 1]) }
-    func familyTokenRange(_ record: Int) -> Range<Int> { Int(familyStart[record])..<Int(familyStart[record + 1]) }
-    func identifierRange(_ record: Int) -> Range<Int> { Int(identifierStart[record])..<Int(identifierStart[record + 1]) }
 }

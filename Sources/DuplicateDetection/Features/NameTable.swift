@@ -2,14 +2,14 @@
 /// blocking keys, its phonetic key and its nickname groups. Records refer to names by index, so
 /// that comparing two equal names is an integer comparison and nothing is allocated per pair.
 struct NameTable: Sendable {
-    private var bytes: [UInt8] = []
-    private var offsets: [Int32] = [0]
+    private(set) var bytes: [UInt8] = []
+    private(set) var offsets: [Int32] = [0]
     /// Content hash of each name (independent of the order names were seen in).
     private(set) var hashes: [UInt64] = []
     /// Phonetic key of each name.
     private(set) var phonetic: [UInt64] = []
-    private var groupOffsets: [Int32] = [0]
-    private var groups: [Int32] = []
+    private(set) var groupOffsets: [Int32] = [0]
+    private(set) var groups: [Int32] = []
     /// Open addressing by content hash: slot → name index + 1, 0 when empty.
     private var slots: [Int32]
     private var mask: Int
@@ -67,42 +67,6 @@ struct NameTable: Sendable {
 
     /// The first byte of a name.
     func firstByte(_ index: Int32) -> UInt8 { bytes[Int(offsets[Int(index)])] }
-
-    /// Calls `body` with the bytes of two names.
-    func withBytes<R>(_ a: Int32, _ b: Int32, _ body: (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>) -> R) -> R {
-        bytes.withUnsafeBufferPointer { all in
-            let aStart = Int(offsets[Int(a)]), aEnd = Int(offsets[Int(a) + 1])
-            let bStart = Int(offsets[Int(b)]), bEnd = Int(offsets[Int(b) + 1])
-            return body(UnsafeBufferPointer(rebasing: all[aStart..<aEnd]), UnsafeBufferPointer(rebasing: all[bStart..<bEnd]))
-        }
-    }
-
-    /// Jaro–Winkler similarity of two names.
-    func similarity(_ a: Int32, _ b: Int32) -> Double {
-        a == b ? 1 : withBytes(a, b) { JaroWinkler.similarity($0, $1) }
-    }
-
-    /// Whether two names are one edit apart.
-    func isOneEdit(_ a: Int32, _ b: Int32) -> Bool {
-        withBytes(a, b) { EditDistance.isOneEdit($0, $1) }
-    }
-
-    /// Whether a name is in the nickname table at all, i.e. a known given name.
-    func isKnownName(_ index: Int32) -> Bool {
-        groupOffsets[Int(index) + 1] > groupOffsets[Int(index)]
-    }
-
-    /// Whether two names are in a common nickname group.
-    func shareNicknameGroup(_ a: Int32, _ b: Int32) -> Bool {
-        let aStart = Int(groupOffsets[Int(a)]), aEnd = Int(groupOffsets[Int(a) + 1])
-        guard aStart < aEnd else { return false }
-        let bStart = Int(groupOffsets[Int(b)]), bEnd = Int(groupOffsets[Int(b) + 1])
-        guard bStart < bEnd else { return false }
-        for i in aStart..<aEnd {
-            for j in bStart..<bEnd where groups[i] == groups[j] { return true }
-        }
-        return false
-    }
 }
 
 /// Folded given name → the nickname groups it belongs to.

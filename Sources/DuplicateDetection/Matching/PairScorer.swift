@@ -8,10 +8,16 @@ import IdentityGraph
 struct PairScorer: Sendable {
     let configuration: MatchConfiguration
     private let w: ResolvedWeights
+    private let similarThreshold: Double
+    private let differentThreshold: Double
+    private let additionalIdentifierFactor: Double
 
     init(configuration: MatchConfiguration) {
         self.configuration = configuration
         self.w = ResolvedWeights(configuration.weights)
+        self.similarThreshold = configuration.similarNameThreshold
+        self.differentThreshold = configuration.differentNameThreshold
+        self.additionalIdentifierFactor = configuration.additionalIdentifierFactor
     }
 
     // MARK: - Outcome
@@ -34,6 +40,8 @@ struct PairScorer: Sendable {
         var refusedOccurrences = 0
         var equal = false
         var loose = false
+
+        var isEmpty: Bool { refusedKind == nil && !equal && !loose }
     }
 
     enum NameOutcome: UInt8, Sendable {
@@ -46,7 +54,8 @@ struct PairScorer: Sendable {
     enum PostalCodeOutcome: UInt8, Sendable { case missing, equal, different }
 
     /// The evidence on records `a` and `b`, with the refused links recorded between them.
-    func outcome(_ a: Int, _ b: Int, in table: FeatureTable, refused: [DuplicateCandidate] = [], useOversharing: Bool = true) -> PairOutcome {
+    /// - Parameter useOversharing: Whether identifiers marked overshared are ignored.
+    func outcome(_ a: Int, _ b: Int, in view: FeatureView, cache: inout NameComparisonCache, refused: [DuplicateCandidate] = [], useOversharing: Bool = true) -> PairOutcome {
         var outcome = PairOutcome()
         for candidate in refused {
             switch candidate.kind {
@@ -55,10 +64,10 @@ struct PairScorer: Sendable {
             case .social, .loyaltyCard, .receipt: Self.addRefused(candidate, to: &outcome.other)
             }
         }
-        compareIdentifiers(a, b, in: table, into: &outcome, useOversharing: useOversharing)
-        compareNames(a, b, in: table, into: &outcome)
-        outcome.birthdate = Self.compareBirthdates(table.birthdate[a], table.birthdate[b])
-        let pa = table.postalCode[a], pb = table.postalCode[b]
+        compareIdentifiers(a, b, in: view, into: &outcome, useOversharing: useOversharing)
+        compareNames(a, b, in: view, cache: &cache, into: &outcome)
+        outcome.birthdate = Self.compareBirthdates(view.records[a].birthdate, view.records[b].birthdate)
+        let pa = view.records[a].postalCode, pb = view.records[b].postalCode
         outcome.postalCode = pa == 0 || pb == 0 ? .missing : (pa == pb ? .equal : .different)
         return outcome
     }
@@ -68,56 +77,74 @@ struct PairScorer: Sendable {
         evidence.refusedOccurrences += max(1, candidate.occurrences)
     }
 
-    private func compareIdentifiers(_ a: Int, _ b: Int, in table: FeatureTable, into outcome: inout PairOutcome, useOversharing: Bool) {
-        let bRange = table.identifierRange(b)
-        guard !bRange.isEmpty else { return }
-        for x in table.identifierRange(a) {
-            let kind = table.identifierKind[x]
-            let exact = table.identifierExact[x]
-            let loose = table.identifierLoose[x]
-            for y in bRange where table.identifierKind[y] == kind {
-                let equal = table.identifierExact[y] == exact
-                let looseEqual = !equal && loose != 0 && table.identifierLoose[y] == loose
+    private func compareIdentifiers(_ a: Int, _ b: Int, in view: FeatureView, into outcome: inout PairOutcome, useOversharing: Bool) {
+        let ra = view.records[a], rb = view.records[b]
+        guard ra.identifierCount > 0, rb.identifierCount > 0 else { return }
+        let bStart = Int(rb.identifierStart), bEnd = bStart + Int(rb.identifierCount)
+        for x in Int(ra.identifierStart)..<(Int(ra.identifierStart) + Int(ra.identifierCount)) {
+            let ix = view.identifiers[x]
+            for y in bStart..<bEnd {
+                let iy = view.identifiers[y]
+                guard iy.kind == ix.kind else { continue }
+                let equal = iy.exact == ix.exact
+                let looseEqual = !equal && ix.loose != 0 && iy.loose == ix.loose
                 guard equal || looseEqual else { continue }
-                if useOversharing && (table.identifierOvershared[x] || table.identifierOvershared[y]) { continue }
-                switch kind {
-                case .email:
+                if useOversharing && (ix.overshared || iy.overshared) { continue }
+                switch ix.kind {
+                case IdentifierKindCode.email:
                     if equal { outcome.email.equal = true } else { outcome.email.loose = true }
-                case .phone:
+                case IdentifierKindCode.phone:
                     if equal { outcome.phone.equal = true } else { outcome.phone.loose = true }
-                case .social, .loyaltyCard, .receipt:
+                default:
                     outcome.other.equal = true
                 }
             }
         }
     }
 
-    private func compareNames(_ a: Int, _ b: Int, in table: FeatureTable, into outcome: inout PairOutcome) {
-        let names = table.names
-        let givenA = table.givenTokenRange(a), givenB = table.givenTokenRange(b)
-        let familyA = table.familyTokenRange(a), familyB = table.familyTokenRange(b)
-        outcome.given = compare(table.givenFull[a], table.givenTokens[givenA], table.givenFull[b], table.givenTokens[givenB], names: names, nicknames: true)
-        outcome.family = compare(table.familyFull[a], table.familyTokens[familyA], table.familyFull[b], table.familyTokens[familyB], names: names, nicknames: false)
+    private func compareNames(_ a: Int, _ b: Int, in view: FeatureView, cache: inout NameComparisonCache, into outcome: inout PairOutcome) {
+        let names = view.names
+        let ra = view.records[a], rb = view.records[b]
+        let givenA = NameTokens(full: ra.givenFull, start: ra.givenTokenStart, count: ra.givenTokenCount, pool: view.tokens)
+        let givenB = NameTokens(full: rb.givenFull, start: rb.givenTokenStart, count: rb.givenTokenCount, pool: view.tokens)
+        let familyA = NameTokens(full: ra.familyFull, start: ra.familyTokenStart, count: ra.familyTokenCount, pool: view.tokens)
+        let familyB = NameTokens(full: rb.familyFull, start: rb.familyTokenStart, count: rb.familyTokenCount, pool: view.tokens)
+        outcome.given = compare(givenA, givenB, names: names, nicknames: true, cache: &cache)
+        outcome.family = compare(familyA, familyB, names: names, nicknames: false, cache: &cache)
         guard !(outcome.given.agrees && outcome.family.agrees) else { return }
         // Given and family name swapped: A's given name is B's family name and the other way round.
-        let crossOne = compare(table.givenFull[a], table.givenTokens[givenA], table.familyFull[b], table.familyTokens[familyB], names: names, nicknames: true)
-        guard crossOne.agrees else { return }
-        let crossTwo = compare(table.familyFull[a], table.familyTokens[familyA], table.givenFull[b], table.givenTokens[givenB], names: names, nicknames: false)
-        guard crossTwo.agrees else { return }
+        guard compare(givenA, familyB, names: names, nicknames: true, cache: &cache).agrees,
+              compare(familyA, givenB, names: names, nicknames: false, cache: &cache).agrees
+        else { return }
         if w.namesSwapped > weight(given: outcome.given) + weight(family: outcome.family) {
             outcome.swapped = true
         }
     }
 
-    /// Compares two names given as their full folded form and their tokens.
-    func compare(_ fullA: Int32, _ tokensA: ArraySlice<Int32>, _ fullB: Int32, _ tokensB: ArraySlice<Int32>, names: NameTable, nicknames: Bool) -> NameOutcome {
-        guard fullA >= 0, fullB >= 0 else { return .missing }
-        if fullA == fullB { return .equal }
+    /// Compares two names, through the cache when both are single tokens.
+    @inline(__always)
+    func compare(_ a: NameTokens, _ b: NameTokens, names: NameView, nicknames: Bool, cache: inout NameComparisonCache) -> NameOutcome {
+        guard a.full >= 0, b.full >= 0 else { return .missing }
+        if a.full == b.full { return .equal }
+        guard a.count == 1 && b.count == 1 else { return compare(a, b, names: names, nicknames: nicknames) }
+        if let known = cache.lookup(a.full, b.full, nicknames: nicknames) { return known }
+        let outcome = compare(a, b, names: names, nicknames: nicknames)
+        cache.store(a.full, b.full, nicknames: nicknames, outcome)
+        return outcome
+    }
+
+    /// Compares two names.
+    func compare(_ a: NameTokens, _ b: NameTokens, names: NameView, nicknames: Bool) -> NameOutcome {
+        guard a.full >= 0, b.full >= 0 else { return .missing }
+        if a.full == b.full { return .equal }
         var tokenEqual = false
         var nickname = false
-        let multiToken = tokensA.count > 1 || tokensB.count > 1
-        for ta in tokensA {
-            for tb in tokensB {
+        var allKnown = nicknames
+        for i in 0..<a.count {
+            let ta = a[i]
+            if allKnown && !names.isKnownName(ta) { allKnown = false }
+            for j in 0..<b.count {
+                let tb = b[j]
                 if ta == tb {
                     if names.length(ta) > 1 { tokenEqual = true }
                 } else if nicknames && names.shareNicknameGroup(ta, tb) {
@@ -130,29 +157,30 @@ struct PairScorer: Sendable {
         // Two known given names that are not variants of each other (Anna and Hanna, Jari and
         // Kari) are different names, however similar their spelling: a typo rarely makes another
         // real name.
-        if nicknames && tokensA.allSatisfy(names.isKnownName) && tokensB.allSatisfy(names.isKnownName) {
-            return .different
+        if allKnown {
+            var bKnown = true
+            for j in 0..<b.count where !names.isKnownName(b[j]) { bKnown = false }
+            if bKnown { return .different }
         }
-        var best = names.similarity(fullA, fullB)
-        if multiToken && best < configuration.similarNameThreshold {
-            for ta in tokensA where names.length(ta) >= 3 {
-                for tb in tokensB where names.length(tb) >= 3 {
-                    best = max(best, names.similarity(ta, tb))
+        var best = names.similarity(a.full, b.full)
+        if (a.count > 1 || b.count > 1) && best < similarThreshold {
+            for i in 0..<a.count where names.length(a[i]) >= 3 {
+                for j in 0..<b.count where names.length(b[j]) >= 3 {
+                    best = max(best, names.similarity(a[i], b[j]))
                 }
             }
         }
-        if best >= configuration.similarNameThreshold { return .similar }
+        if best >= similarThreshold { return .similar }
         // Jaro–Winkler punishes a letter dropped before a repeated one (Palosalo, Paosalo) hard;
         // one edit in a name of five or more letters is a typo too.
-        if min(names.length(fullA), names.length(fullB)) >= Self.minimumOneEditLength && names.isOneEdit(fullA, fullB) {
+        if min(names.length(a.full), names.length(b.full)) >= Self.minimumOneEditLength && names.isOneEdit(a.full, b.full) {
             return .similar
         }
         // An initial ("A.") that fits the other name is no evidence either way.
-        if let first = tokensA.first, let other = tokensB.first,
-           (names.length(first) == 1 || names.length(other) == 1) && names.firstByte(first) == names.firstByte(other) {
+        if (names.length(a[0]) == 1 || names.length(b[0]) == 1) && names.firstByte(a[0]) == names.firstByte(b[0]) {
             return .neutral
         }
-        return best < configuration.differentNameThreshold ? .different : .neutral
+        return best < differentThreshold ? .different : .neutral
     }
 
     /// Names at least this long count as similar when one edit apart.
@@ -225,8 +253,8 @@ struct PairScorer: Sendable {
             if best == nil || weight > best!.1 { best = (code, weight) }
         }
         if evidence.refusedKind != nil { consider(.refusedLink, w.refusedLink) }
-        if evidence.equal { consider(equal, w[equal]) }
-        if evidence.loose, let loose { consider(loose, w[loose]) }
+        if evidence.equal { consider(equal, w.identifier(equal)) }
+        if evidence.loose, let loose { consider(loose, w.identifier(loose)) }
         return best
     }
 
@@ -247,7 +275,7 @@ struct PairScorer: Sendable {
     /// contradict each other (given name or birth date clearly different), as in a household
     /// that shares a phone and a mailbox.
     private func additionalFactor(_ outcome: PairOutcome) -> Double {
-        Self.profilesContradict(outcome) ? 0 : configuration.additionalIdentifierFactor
+        Self.profilesContradict(outcome) ? 0 : additionalIdentifierFactor
     }
 
     static func profilesContradict(_ outcome: PairOutcome) -> Bool {
@@ -261,19 +289,15 @@ struct PairScorer: Sendable {
         let other = strongest(outcome.other, equal: .identifierEqual, loose: nil)?.1
         var largest = -Double.infinity
         var sum = 0.0
-        for weight in [email, phone, other] {
-            guard let weight else { continue }
-            sum += weight
-            largest = max(largest, weight)
-        }
+        if let email { sum += email; largest = max(largest, email) }
+        if let phone { sum += phone; largest = max(largest, phone) }
+        if let other { sum += other; largest = max(largest, other) }
         guard largest > -Double.infinity else { return 0 }
         return largest + (sum - largest) * additionalFactor(outcome)
     }
 
     private static func hasIdentifierEvidence(_ outcome: PairOutcome) -> Bool {
-        outcome.email.refusedKind != nil || outcome.email.equal || outcome.email.loose
-            || outcome.phone.refusedKind != nil || outcome.phone.equal || outcome.phone.loose
-            || outcome.other.refusedKind != nil || outcome.other.equal
+        !outcome.email.isEmpty || !outcome.phone.isEmpty || !outcome.other.isEmpty
     }
 
     /// The score of an outcome: the weights summed, clamped to 0…1, rounded to four decimals.
@@ -330,14 +354,14 @@ struct PairScorer: Sendable {
             case .equal: reasons.append(reason(.givenNameEqual, "given names equal, ignoring case and diacritics"))
             case .partial: reasons.append(reason(.givenNamePartial, "one of the given names in common"))
             case .nickname: reasons.append(reason(.givenNameNickname, "given names are variants of one name (nickname table)"))
-            case .similar: reasons.append(reason(.givenNameSimilar, "given names differ by what looks like a typo (Jaro–Winkler similarity at or above \(configuration.similarNameThreshold))"))
-            case .different: reasons.append(reason(.givenNameDifferent, "given names differ (Jaro–Winkler similarity below \(configuration.differentNameThreshold), not nicknames of each other)"))
+            case .similar: reasons.append(reason(.givenNameSimilar, "given names differ by what looks like a typo (Jaro–Winkler similarity at least \(configuration.similarNameThreshold), or one edit apart)"))
+            case .different: reasons.append(reason(.givenNameDifferent, "given names differ: not variants of one name and not a likely typo"))
             }
             switch outcome.family {
             case .missing, .neutral: break
             case .equal, .nickname: reasons.append(reason(.familyNameEqual, "family names equal, ignoring case and diacritics"))
             case .partial: reasons.append(reason(.familyNamePartial, "one part of a multi-part family name in common"))
-            case .similar: reasons.append(reason(.familyNameSimilar, "family names differ by what looks like a typo (Jaro–Winkler similarity at or above \(configuration.similarNameThreshold))"))
+            case .similar: reasons.append(reason(.familyNameSimilar, "family names differ by what looks like a typo (Jaro–Winkler similarity at least \(configuration.similarNameThreshold), or one edit apart)"))
             case .different: reasons.append(reason(.familyNameDifferent, "family names differ"))
             }
         }
@@ -396,6 +420,7 @@ struct ResolvedWeights: Sendable {
     let familyNameEqual, familyNamePartial, familyNameSimilar, familyNameDifferent: Double
     let birthdateEqual, birthdateDayMonthSwapped, birthdateOneTypo, birthdateDifferent: Double
     let postalCodeEqual, postalCodeDifferent: Double
+    let emailEqual, emailLooseEqual, phoneEqual, phoneLooseEqual, identifierEqual: Double
 
     init(_ weights: MatchWeights) {
         self.weights = weights
@@ -416,6 +441,23 @@ struct ResolvedWeights: Sendable {
         birthdateDifferent = weights[.birthdateDifferent]
         postalCodeEqual = weights[.postalCodeEqual]
         postalCodeDifferent = weights[.postalCodeDifferent]
+        emailEqual = weights[.emailEqual]
+        emailLooseEqual = weights[.emailLooseEqual]
+        phoneEqual = weights[.phoneEqual]
+        phoneLooseEqual = weights[.phoneLooseEqual]
+        identifierEqual = weights[.identifierEqual]
+    }
+
+    /// The weight of an identifier agreement code.
+    func identifier(_ code: MatchReason.Code) -> Double {
+        switch code {
+        case .emailEqual: emailEqual
+        case .emailLooseEqual: emailLooseEqual
+        case .phoneEqual: phoneEqual
+        case .phoneLooseEqual: phoneLooseEqual
+        case .identifierEqual: identifierEqual
+        default: weights[code]
+        }
     }
 
     subscript(code: MatchReason.Code) -> Double { weights[code] }

@@ -10,57 +10,15 @@ enum NameFolding {
 
     /// The folded tokens of `name`, in order.
     static func tokens(_ name: String) -> [[UInt8]] {
-        var tokens: [[UInt8]] = []
-        var current: [UInt8] = []
-        current.reserveCapacity(16)
-        func flush() {
-            if !current.isEmpty {
-                if tokens.count < maximumTokens { tokens.append(current) }
-                current.removeAll(keepingCapacity: true)
-            }
-        }
-        for scalar in name.unicodeScalars {
-            let value = scalar.value
-            if value < 0x80 {
-                let byte = UInt8(value)
-                switch byte {
-                case UInt8(ascii: "a")...UInt8(ascii: "z"): current.append(byte)
-                case UInt8(ascii: "A")...UInt8(ascii: "Z"): current.append(byte | 0x20)
-                case UInt8(ascii: "'"), UInt8(ascii: "`"): continue
-                default: flush()
-                }
-                continue
-            }
-            switch value {
-            case 0x2019, 0x02BC, 0x00B4:
-                continue // typographic apostrophes and the acute accent used as one
-            case 0xC0..<0x250:
-                let folded = latinTable[Int(value - 0xC0)]
-                if folded.isEmpty { foldOther(scalar, into: &current, flush: flush) } else { current.append(contentsOf: folded) }
-            default:
-                foldOther(scalar, into: &current, flush: flush)
-            }
-        }
-        flush()
-        return tokens
-    }
-
-    private static func foldOther(_ scalar: Unicode.Scalar, into current: inout [UInt8], flush: () -> Void) {
-        let properties = scalar.properties
-        if properties.generalCategory == .nonspacingMark || properties.generalCategory == .spacingMark {
-            return // a combining accent of decomposed input
-        }
-        if properties.isAlphabetic {
-            current.append(contentsOf: properties.lowercaseMapping.utf8)
-        } else {
-            flush()
-        }
+        var folder = NameFolder()
+        folder.fold(name)
+        return (0..<folder.tokenCount).map { Array(folder.token($0)) }
     }
 
     /// U+00C0 to U+024F, space separated; `.` marks a character without a plain Latin base (such as
     /// `×`), which takes the general path. Generated from Unicode's canonical decompositions, with
     /// the letters that have none (`æ`, `ø`, `ß`, `þ`, `ð`, `ł` …) spelled out by hand.
-    private static let latinTable: [[UInt8]] = {
+    static let latinTable: [[UInt8]] = {
         let table = """
         a a a a a a ae c e e e e i i i i d n o o o o o . o u u u u y th ss a a a a a a ae c e e e e i i \
         i i d n o o o o o . o u u u u y th y a a a a a a c c c c c c c c d d d d e e e e e e e e e e g \
@@ -76,4 +34,88 @@ enum NameFolding {
         precondition(entries.count == 0x250 - 0xC0, "the Latin folding table has one entry per code point")
         return entries
     }()
+}
+
+/// Folds names into reusable buffers, so that folding a million names allocates almost nothing.
+struct NameFolder {
+    /// The folded tokens, back to back.
+    private(set) var bytes: [UInt8] = []
+    /// Where each token ends in `bytes`.
+    private var ends: [Int] = []
+
+    init() {
+        bytes.reserveCapacity(64)
+        ends.reserveCapacity(NameFolding.maximumTokens)
+    }
+
+    var tokenCount: Int { ends.count }
+
+    /// Token `index`.
+    func token(_ index: Int) -> ArraySlice<UInt8> {
+        bytes[(index == 0 ? 0 : ends[index - 1])..<ends[index]]
+    }
+
+    /// All tokens joined.
+    var joined: ArraySlice<UInt8> { bytes[0..<(ends.last ?? 0)] }
+
+    /// Folds `name`, replacing what was there.
+    mutating func fold(_ name: String) {
+        bytes.removeAll(keepingCapacity: true)
+        ends.removeAll(keepingCapacity: true)
+        let utf8 = name.utf8
+        if utf8.allSatisfy({ $0 < 0x80 }) {
+            for byte in utf8 { foldASCII(byte) }
+        } else {
+            for scalar in name.unicodeScalars {
+                if scalar.isASCII { foldASCII(UInt8(scalar.value)) } else { foldOther(scalar) }
+            }
+        }
+        endToken()
+    }
+
+    @inline(__always)
+    private mutating func foldASCII(_ byte: UInt8) {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"): append(byte)
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"): append(byte | 0x20)
+        case UInt8(ascii: "'"), UInt8(ascii: "`"): break
+        default: endToken()
+        }
+    }
+
+    private mutating func foldOther(_ scalar: Unicode.Scalar) {
+        let value = scalar.value
+        switch value {
+        case 0x2019, 0x02BC, 0x00B4:
+            return // typographic apostrophes and the acute accent used as one
+        case 0xC0..<0x250:
+            let folded = NameFolding.latinTable[Int(value - 0xC0)]
+            if !folded.isEmpty {
+                for byte in folded { append(byte) }
+                return
+            }
+        default:
+            break
+        }
+        let properties = scalar.properties
+        if properties.generalCategory == .nonspacingMark || properties.generalCategory == .spacingMark {
+            return // a combining accent of decomposed input
+        }
+        if properties.isAlphabetic {
+            for byte in properties.lowercaseMapping.utf8 { append(byte) }
+        } else {
+            endToken()
+        }
+    }
+
+    @inline(__always)
+    private mutating func append(_ byte: UInt8) {
+        guard ends.count < NameFolding.maximumTokens else { return }
+        bytes.append(byte)
+    }
+
+    private mutating func endToken() {
+        let start = ends.last ?? 0
+        if bytes.count > start && ends.count < NameFolding.maximumTokens { ends.append(bytes.count) }
+    }
 }

@@ -11,20 +11,16 @@ struct StableHash {
     }
 
     mutating func combine(bytes: some Sequence<UInt8>) {
-        // FNV-1a over the bytes, then mixed in as one value.
-        var fnv: UInt64 = 0xCBF2_9CE4_8422_2325
-        var count: UInt64 = 0
-        for byte in bytes {
-            fnv = (fnv ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
-            count &+= 1
-        }
-        combine(fnv ^ (count << 56))
+        var hash = Bytes()
+        for byte in bytes { hash.append(byte) }
+        combine(hash.digest)
     }
 
     /// The final value, never 0 (0 means "no key" elsewhere).
     var value: UInt64 { state == 0 ? 1 : state }
 
     /// The splitmix64 finalizer.
+    @inline(__always)
     static func mix(_ value: UInt64) -> UInt64 {
         var z = value &+ 0x9E37_79B9_7F4A_7C15
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -34,8 +30,32 @@ struct StableHash {
 
     /// The hash of one byte string under a tag.
     static func of(tag: UInt64, bytes: some Sequence<UInt8>) -> UInt64 {
-        var hash = StableHash(tag: tag)
-        hash.combine(bytes: bytes)
-        return hash.value
+        var hash = Bytes()
+        for byte in bytes { hash.append(byte) }
+        return hash.value(tag: tag)
+    }
+
+    /// FNV-1a over bytes fed one at a time, so a key can be hashed while it is being read.
+    struct Bytes {
+        private var fnv: UInt64 = 0xCBF2_9CE4_8422_2325
+        private(set) var count: UInt64 = 0
+
+        @inline(__always)
+        mutating func append(_ byte: UInt8) {
+            fnv = (fnv ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
+            count &+= 1
+        }
+
+        var isEmpty: Bool { count == 0 }
+
+        /// The bytes' hash including their count.
+        var digest: UInt64 { fnv ^ (count << 56) }
+
+        /// The hash under a tag.
+        func value(tag: UInt64) -> UInt64 {
+            var hash = StableHash(tag: tag)
+            hash.combine(digest)
+            return hash.value
+        }
     }
 }

@@ -86,8 +86,12 @@ public struct Checkpoint: Sendable, Hashable {
     ///
     /// - Parameter signers: The keys to sign with, the log's own first; at least one.
     /// - Returns: The signed note, ready to serve (``SignedNote/formatted``).
-    /// - Throws: ``NoteError`` when signing fails.
+    /// - Throws: ``NoteError`` with code `malformedNote` when `signers` is empty, or when signing
+    ///   fails.
     public func signed(by signers: [NoteSigner]) throws(NoteError) -> SignedNote {
+        guard !signers.isEmpty else {
+            throw NoteError(.malformedNote, reason: "a signed note needs at least one signature")
+        }
         var note = try SignedNote(text: text)
         for signer in signers {
             try note.sign(with: signer)

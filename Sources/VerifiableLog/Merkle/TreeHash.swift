@@ -10,8 +10,7 @@ public struct TreeHash: Hashable, Sendable, CustomStringConvertible {
 
     private var words: (UInt64, UInt64, UInt64, UInt64)
 
-    /// The hash whose 32 bytes are all zero. Never the hash of anything; useful as a placeholder.
-    public static let zero = TreeHash(words: (0, 0, 0, 0))
+    private static let zero = TreeHash(words: (0, 0, 0, 0))
 
     private init(words: (UInt64, UInt64, UInt64, UInt64)) {
         self.words = words
@@ -103,19 +102,6 @@ public struct TreeHash: Hashable, Sendable, CustomStringConvertible {
     public func withUnsafeBytes<Result>(_ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {
         var copy = words
         return try Swift.withUnsafeBytes(of: &copy, body)
-    }
-
-    /// Returns the hash with one bit inverted; tests use it to tamper with proofs.
-    ///
-    /// - Parameter bit: The bit to invert, 0 (the most significant bit of the first byte) to 255.
-    /// - Returns: A hash differing from this one in exactly that bit.
-    public func flippingBit(_ bit: Int) -> TreeHash {
-        precondition((0..<(8 * Self.byteCount)).contains(bit), "bit \(bit) is outside 0..<256")
-        var copy = self
-        Swift.withUnsafeMutableBytes(of: &copy.words) { raw in
-            raw[bit / 8] ^= 0x80 >> UInt8(bit % 8)
-        }
-        return copy
     }
 
     /// Whether two hashes have the same 32 bytes.

@@ -7,7 +7,7 @@
 public enum TreeMath {
     /// The split point `k` of MTH (RFC 9162 §2.1.1): the largest power of two smaller than `n`.
     ///
-    /// - Parameter n: A tree size, at least 2.
+    /// - Parameter n: A tree size, at least 2 (a smaller value stops the program).
     /// - Returns: `k` with `k < n <= 2k`.
     public static func largestPowerOfTwo(lessThan n: UInt64) -> UInt64 {
         precondition(n >= 2, "a tree of \(n) leaves has no split")
@@ -28,7 +28,8 @@ public enum TreeMath {
     /// The number of hashes in a valid inclusion proof (RFC 9162 §2.1.3.1).
     ///
     /// - Parameters:
-    ///   - index: The leaf index, less than `size`.
+    ///   - index: The leaf index, less than `size` (otherwise the program stops; verifiers check
+    ///     the range first).
     ///   - size: The tree size.
     /// - Returns: The exact proof length.
     public static func inclusionProofLength(index: UInt64, size: UInt64) -> Int {
@@ -42,7 +43,8 @@ public enum TreeMath {
     /// The number of hashes in a valid consistency proof (RFC 9162 §2.1.4.1).
     ///
     /// - Parameters:
-    ///   - from: The older size, with `0 < from < to`.
+    ///   - from: The older size, with `0 < from < to` (otherwise the program stops; verifiers
+    ///     check the sizes first).
     ///   - to: The newer size.
     /// - Returns: The exact proof length.
     public static func consistencyProofLength(from: UInt64, to: UInt64) -> Int {

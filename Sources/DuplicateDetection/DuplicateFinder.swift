@@ -15,7 +15,7 @@ import Synchronization
 ///
 /// ```swift
 /// let finder = DuplicateFinder()
-/// let pairs = finder.find(records, refusedLinks: try await store.duplicateCandidates())
+/// let pairs = finder.find(records, refusedLinks: try await store.duplicateCandidates(limit: .max))
 /// for pair in pairs { print(pair.first, pair.second, pair.score, pair.reasons.map(\.code)) }
 /// ```
 public struct DuplicateFinder: Sendable {
@@ -42,12 +42,12 @@ public struct DuplicateFinder: Sendable {
 
     /// Finds the pairs among `records` that reach the minimum score.
     ///
-    /// Blocks the calling thread while it works (a second or two per hundred thousand records on
-    /// one core; see `docs/duplicates.md`), using ``workers`` threads for scoring.
+    /// Blocks the calling thread while it works, using ``workers`` threads for scoring: about six
+    /// seconds for a million customers on two cores (see `docs/duplicates.md`).
     ///
     /// - Parameters:
-    ///   - records: The customers to compare. Ids should be distinct; a pair of records with the
-    ///     same id is never reported.
+    ///   - records: The customers to compare. Ids should be distinct; a record whose id an
+    ///     earlier record has is ignored.
     ///   - refusedLinks: Conflicts recorded when a link was refused. A conflict whose customers are
     ///     not both in `records` (one was merged away, say) is skipped.
     ///   - minimumScore: Report pairs scoring at least this; defaults to the configuration's
@@ -70,15 +70,20 @@ public struct DuplicateFinder: Sendable {
         var table = FeatureTable(records: records, nicknames: nicknames, keys: identifierKeys) { done in
             progress?(DetectionProgress(phase: .blocking, done: done, total: recordCount))
         }
+        // From here on records are numbered in locality order; `order` maps back.
+        let order = table.reorderForLocality()
+        var position = [Int](repeating: 0, count: recordCount)
+        for (new, old) in order.enumerated() { position[Int(old)] = new }
         let index = BlockIndex(table: &table, maxBlockSize: configuration.maxBlockSize)
         progress?(DetectionProgress(phase: .blocking, done: recordCount, total: recordCount))
 
-        let refused = Self.refusedPairs(refusedLinks, records: records)
+        let ids = IDIndex(records)
+        for (record, _) in ids.repeated { table.records[position[record]].isRepeat = true }
+        let refused = Self.refusedPairs(refusedLinks, ids: ids, position: position)
         for pair in refused.keys {
             table.records[pair.a].hasRefusedLink = true
             table.records[pair.b].hasRefusedLink = true
         }
-        Self.markRepeatedIDs(records, in: &table)
         let storage = PinnedColumns()
         let view = FeatureView(table, in: storage)
         let blocks = BlockView(index, in: storage)
@@ -96,26 +101,32 @@ public struct DuplicateFinder: Sendable {
             if score >= minimum { found.append(Found(a: UInt32(pair.a), b: UInt32(pair.b), score: score, outcome: outcome)) }
         }
 
-        // Rank on the score and a prefix of each id first: sorting the pairs themselves would
-        // copy strings in every comparison.
-        var ranked = found.indices.map { index in
-            let a = records[Int(found[index].a)].id, b = records[Int(found[index].b)].id
-            let (first, second) = a < b ? (a, b) : (b, a)
-            return RankKey(score: found[index].score, first: Self.prefix(first), second: Self.prefix(second), index: index, swapped: first != a)
+        return ranked(found, records: records, order: order, limit: limit)
+    }
+
+    /// The found pairs as results, best first, at most `limit`.
+    ///
+    /// Ranks on the score and a prefix of each id first: sorting the results themselves would copy
+    /// strings in every comparison.
+    private func ranked(_ found: [Found], records: [CustomerRecord], order: [UInt32], limit: Int?) -> [ScoredPair] {
+        func ids(_ found: Found) -> (CustomerID, CustomerID) {
+            let a = records[Int(order[Int(found.a)])].id, b = records[Int(order[Int(found.b)])].id
+            return a < b ? (a, b) : (b, a)
         }
-        ranked.sort { x, y in
+        var keys = found.indices.map { index in
+            let (first, second) = ids(found[index])
+            return RankKey(score: found[index].score, first: Self.prefix(first), second: Self.prefix(second), index: index)
+        }
+        keys.sort { x, y in
             if x.score != y.score { return x.score > y.score }
             if x.first != y.first { return x.first < y.first }
             if x.second != y.second { return x.second < y.second }
-            return Self.ranking(pair(found[x.index], swapped: x.swapped), pair(found[y.index], swapped: y.swapped))
+            let (xFirst, xSecond) = ids(found[x.index]), (yFirst, ySecond) = ids(found[y.index])
+            return xFirst != yFirst ? xFirst < yFirst : xSecond < ySecond
         }
-        if let limit, ranked.count > limit { ranked.removeSubrange(limit...) }
-        func pair(_ found: Found, swapped: Bool) -> (CustomerID, CustomerID) {
-            let a = records[Int(found.a)].id, b = records[Int(found.b)].id
-            return swapped ? (b, a) : (a, b)
-        }
-        return ranked.map { key in
-            let (first, second) = pair(found[key.index], swapped: key.swapped)
+        if let limit, keys.count > limit { keys.removeSubrange(limit...) }
+        return keys.map { key in
+            let (first, second) = ids(found[key.index])
             return ScoredPair(first: first, second: second, score: key.score, reasons: scorer.reasons(found[key.index].outcome))
         }
     }
@@ -125,7 +136,6 @@ public struct DuplicateFinder: Sendable {
         var first: UInt64
         var second: UInt64
         var index: Int
-        var swapped: Bool
     }
 
     /// The first eight bytes of an id after `cus_`, big-endian, so that integer order is id order
@@ -161,12 +171,6 @@ public struct DuplicateFinder: Sendable {
 
     // MARK: - Internals
 
-    /// Id order for pairs whose scores and id prefixes tie.
-    private static func ranking(_ x: (CustomerID, CustomerID), _ y: (CustomerID, CustomerID)) -> Bool {
-        if x.0 != y.0 { return x.0 < y.0 }
-        return x.1 < y.1
-    }
-
     struct PairKey: Hashable, Sendable {
         var a: Int
         var b: Int
@@ -181,20 +185,11 @@ public struct DuplicateFinder: Sendable {
 
     /// Refused links by pair of record indexes (lower first); links naming a customer not in
     /// `records`, or one customer twice, are dropped.
-    static func refusedPairs(_ links: [DuplicateCandidate], records: [CustomerRecord]) -> [PairKey: [DuplicateCandidate]] {
-        guard !links.isEmpty else { return [:] }
-        var wanted = Set<CustomerID>()
-        for link in links where link.first != link.second {
-            wanted.insert(link.first)
-            wanted.insert(link.second)
-        }
-        var position: [CustomerID: Int] = [:]
-        for (index, record) in records.enumerated() where wanted.contains(record.id) && position[record.id] == nil {
-            position[record.id] = index
-        }
+    static func refusedPairs(_ links: [DuplicateCandidate], ids: IDIndex, position: [Int]) -> [PairKey: [DuplicateCandidate]] {
         var pairs: [PairKey: [DuplicateCandidate]] = [:]
         for link in links {
-            guard link.first != link.second, let x = position[link.first], let y = position[link.second] else { continue }
+            guard link.first != link.second, let first = ids.firstRecord(of: link.first), let second = ids.firstRecord(of: link.second) else { continue }
+            let x = position[first], y = position[second]
             pairs[PairKey(a: min(x, y), b: max(x, y)), default: []].append(link)
         }
         return pairs
@@ -265,10 +260,11 @@ public struct DuplicateFinder: Sendable {
             for x in start..<(start + count - 1) {
                 let a = Int(blocks.members[x])
                 let ra = view.records[a]
+                if ra.isRepeat { continue }
                 for y in (x + 1)..<(start + count) {
                     let b = Int(blocks.members[y])
                     let rb = view.records[b]
-                    guard ra.sameID != rb.sameID, blocks.smallestCommonKey(ra, rb) == key else { continue }
+                    guard !rb.isRepeat, blocks.smallestCommonKey(ra, rb) == key else { continue }
                     let candidates = ra.hasRefusedLink && rb.hasRefusedLink ? context.refused[PairKey(a: a, b: b)] ?? [] : []
                     let outcome = scorer.outcome(a, b, in: view, cache: &cache, refused: candidates)
                     let score = scorer.score(outcome)
@@ -287,29 +283,5 @@ public struct DuplicateFinder: Sendable {
         scores.sort(by: >)
         let cut = scores[limit - 1]
         found.removeAll { $0.score < cut }
-    }
-
-    /// Points ``RecordFeature/sameID`` of a record whose id came earlier at the first record
-    /// with that id. Ids are hashed and sorted rather than put in a dictionary: a million string
-    /// hashes with a seeded hasher cost more.
-    private static func markRepeatedIDs(_ records: [CustomerRecord], in table: inout FeatureTable) {
-        var hashes = records.map { StableHash.of(tag: 300, bytes: $0.id.rawValue.utf8) }
-        var order = (0..<records.count).map { UInt32($0) }
-        RadixSort.sort(keys: &hashes, values: &order)
-        var index = 0
-        while index < hashes.count {
-            var end = index + 1
-            while end < hashes.count && hashes[end] == hashes[index] { end += 1 }
-            if end - index > 1 {
-                // Equal hashes: compare the ids themselves; records are in ascending order.
-                for later in (index + 1)..<end {
-                    let record = Int(order[later])
-                    if let first = order[index..<later].first(where: { records[Int($0)].id == records[record].id }) {
-                        table.records[record].sameID = table.records[Int(first)].sameID
-                    }
-                }
-            }
-            index = end
-        }
     }
 }

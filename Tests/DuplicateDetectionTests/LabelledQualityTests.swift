@@ -68,3 +68,29 @@ import Testing
         String((value * 1000).rounded() / 1000)
     }
 }
+
+extension LabelledQualityTests {
+    /// Reasons explain without personal data: no identifier value, birth date or postal code of
+    /// the labelled set appears in any reason of any pair found at a low minimum score.
+    @Test func noReasonContainsPersonalData() {
+        let data = Self.data
+        let pairs = DuplicateFinder().find(data.records, refusedLinks: data.refusedLinks, minimumScore: 0.3)
+        #expect(pairs.count > data.truePairs.count)
+        var values = Set<String>()
+        for record in data.records {
+            for identifier in record.identifiers {
+                values.insert(identifier.value)
+                if identifier.kind == .email, let local = identifier.value.split(separator: "@").first, local.count >= 4 { values.insert(String(local)) }
+                if identifier.kind == .phone { values.insert(String(identifier.value.dropFirst(4))) }
+            }
+            if let birthdate = record.profile.birthdate { values.insert(birthdate) }
+            if let postalCode = record.profile.postalCode { values.insert(postalCode) }
+        }
+        let details = Set(pairs.flatMap { $0.reasons.map(\.detail) })
+        #expect(!details.isEmpty)
+        for detail in details {
+            let leaked = values.filter { detail.contains($0) }
+            #expect(leaked.isEmpty, "a reason detail contains personal data")
+        }
+    }
+}

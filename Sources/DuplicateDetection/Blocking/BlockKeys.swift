@@ -15,6 +15,15 @@ enum BlockKeys {
     static let namePairYear: UInt64 = 13
     static let namePairPostal: UInt64 = 14
 
+    /// A key to order records by so that members of the most common blocks are adjacent: the
+    /// family-name sound and birth month.
+    static func localityKey(_ record: Int, in table: FeatureTable) -> UInt64 {
+        let feature = table.records[record]
+        guard feature.familyFull >= 0 else { return .max }
+        let phonetic = table.names.phonetic[Int(feature.familyFull)]
+        return (phonetic & 0xFFFF_FFFF) << 32 | UInt64(UInt32(bitPattern: feature.birthdate / 100))
+    }
+
     /// Appends the keys of `record` to `keys` (unsorted, possibly repeated).
     static func append(_ record: Int, in table: FeatureTable, to keys: inout [UInt64]) {
         let feature = table.records[record]

@@ -1,49 +1,6 @@
 import Identifiers
 import IdentityGraph
 
-/// What the scoring loop needs of one record, in one 56-byte value so that comparing with a
-/// random other record touches one or two cache lines, not one per field.
-struct RecordFeature: BitwiseCopyable, Sendable {
-    /// Hash of the postal code without spaces and dashes, or 0.
-    var postalCode: UInt64 = 0
-    /// Folded full given name (tokens joined) as a ``NameTable`` index, or -1.
-    var givenFull: Int32 = -1
-    var familyFull: Int32 = -1
-    /// Where the name's tokens start in ``FeatureTable/tokens`` when there are several; a
-    /// single-token name is its full form.
-    var givenTokenStart: Int32 = 0
-    var familyTokenStart: Int32 = 0
-    /// `yyyymmdd`, or 0 when missing or not a date.
-    var birthdate: Int32 = 0
-    /// The record's identifiers in ``FeatureTable/identifiers``.
-    var identifierStart: Int32 = 0
-    var identifierCount: Int32 = 0
-    /// The record's keys in compared blocks, ascending, in ``BlockIndex/comparedKeys``.
-    var comparedStart: Int32 = 0
-    var comparedCount: Int32 = 0
-    /// The first record with this record's customer id (its own index when the id is unique).
-    var sameID: Int32 = 0
-    var givenTokenCount: UInt8 = 0
-    var familyTokenCount: UInt8 = 0
-    /// Whether a refused link names this record.
-    var hasRefusedLink = false
-}
-
-/// What the scoring loop needs of one identifier: hashes, never the value.
-struct IdentifierFeature: BitwiseCopyable, Sendable {
-    var exact: UInt64
-    /// The loose key, or 0 when the identifier has none.
-    var loose: UInt64
-    /// ``IdentifierKindCode``.
-    var kind: UInt8
-    /// Whether the identifier's blocking key is shared by more records than the largest block:
-    /// then agreement on it is no evidence. Set by blocking.
-    var overshared = false
-
-    /// The key it is blocked under: the loose key where there is one.
-    var blockingKey: UInt64 { loose != 0 ? loose : exact }
-}
-
 /// The comparable features of every record, computed once per run: folded names as indexes into
 /// a ``NameTable``, the birth date as an integer, the postal code and identifiers as hashes.
 /// Nothing here holds an identifier value or a name as text outside the name table.
@@ -74,11 +31,34 @@ struct FeatureTable: Sendable {
                 identifiers.append(IdentifierFeature(exact: keys.exactKey(identifier), loose: keys.looseKey(identifier) ?? 0, kind: Self.code(identifier.kind)))
             }
             feature.identifierCount = Int32(identifiers.count) - feature.identifierStart
-            feature.sameID = Int32(records.count)
             records.append(feature)
             done += 1
             if done & 0xFFFF == 0 { progress?(done) }
         }
+    }
+
+    /// Renumbers the records so that those likely to share blocks (same family-name sound and
+    /// birth month) sit next to each other: comparing them then reads memory that is already in
+    /// the cache.
+    /// - Returns: For each new index, the old one.
+    mutating func reorderForLocality() -> [UInt32] {
+        var keys = records.indices.map { BlockKeys.localityKey($0, in: self) }
+        var order = (0..<records.count).map { UInt32($0) }
+        RadixSort.sort(keys: &keys, values: &order)
+        var newRecords: [RecordFeature] = []
+        newRecords.reserveCapacity(records.count)
+        var newIdentifiers: [IdentifierFeature] = []
+        newIdentifiers.reserveCapacity(identifiers.count)
+        for old in order {
+            var record = records[Int(old)]
+            let start = Int(record.identifierStart)
+            record.identifierStart = Int32(newIdentifiers.count)
+            newIdentifiers.append(contentsOf: identifiers[start..<(start + Int(record.identifierCount))])
+            newRecords.append(record)
+        }
+        records = newRecords
+        identifiers = newIdentifiers
+        return order
     }
 
     static func code(_ kind: IdentifierKind) -> UInt8 {

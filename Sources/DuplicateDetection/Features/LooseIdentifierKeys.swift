@@ -17,18 +17,22 @@ struct LooseIdentifierKeys: Sendable {
     static let minimumNationalDigits = 6
 
     private struct Provider: Sendable {
+        var domainHash: UInt64
+        var domain: [UInt8]
         var canonicalDomain: [UInt8]
         var ignoresDots: Bool
     }
 
-    private var providers: [[UInt8]: Provider] = [:]
+    private var providers: [Provider] = []
     private var separators: [UInt8]
 
     init(configuration: MatchConfiguration) {
         for rule in configuration.emailProviders {
             guard let canonical = rule.domains.first else { continue }
-            let provider = Provider(canonicalDomain: Array(canonical.lowercased().utf8), ignoresDots: rule.ignoresDots)
-            for domain in rule.domains { providers[Array(domain.lowercased().utf8)] = provider }
+            for domain in rule.domains {
+                let bytes = Array(domain.lowercased().utf8)
+                providers.append(Provider(domainHash: StableHash.of(tag: 0, bytes: bytes), domain: bytes, canonicalDomain: Array(canonical.lowercased().utf8), ignoresDots: rule.ignoresDots))
+            }
         }
         separators = configuration.subaddressSeparators.compactMap { $0.isASCII ? $0.asciiValue : nil }
     }
@@ -60,30 +64,39 @@ struct LooseIdentifierKeys: Sendable {
     /// The mailbox key: the local part up to a sub-address separator, without dots where the
     /// provider ignores them, at the provider's canonical domain.
     func emailKey(_ value: String) -> UInt64? {
-        guard let mailbox = mailbox(value) else { return nil }
-        return StableHash.of(tag: Tag.emailLoose, bytes: mailbox)
+        var hash = StableHash.Bytes()
+        let found = value.utf8.withContiguousStorageIfAvailable { mailbox(in: $0) { hash.append($0) } }
+            ?? mailbox(in: Array(value.utf8)) { hash.append($0) }
+        return found ? hash.value(tag: Tag.emailLoose) : nil
     }
 
     /// The canonical mailbox bytes, `local@domain` (for tests; personal data).
     func mailbox(_ value: String) -> [UInt8]? {
-        let bytes = Array(value.utf8)
-        guard let at = bytes.lastIndex(of: UInt8(ascii: "@")), at > 0, at < bytes.count - 1 else { return nil }
-        let domain = Array(bytes[(at + 1)...])
-        let provider = providers[domain]
+        var bytes: [UInt8] = []
+        return mailbox(in: Array(value.utf8)) { bytes.append($0) } ? bytes : nil
+    }
+
+    /// Feeds the canonical mailbox of an address to `emit`; false when it is not an address.
+    private func mailbox(in bytes: some RandomAccessCollection<UInt8>, emit: (UInt8) -> Void) -> Bool {
+        guard let at = bytes.lastIndex(of: UInt8(ascii: "@")), at != bytes.startIndex else { return false }
+        let domain = bytes[bytes.index(after: at)...]
+        guard !domain.isEmpty else { return false }
+        var provider: Provider?
+        if !providers.isEmpty {
+            let domainHash = StableHash.of(tag: 0, bytes: domain)
+            provider = providers.first { $0.domainHash == domainHash && $0.domain.elementsEqual(domain) }
+        }
+        let ignoresDots = provider?.ignoresDots ?? false
         var local = bytes[..<at]
-        if let cut = local.firstIndex(where: { separators.contains($0) }), cut > local.startIndex {
-            local = local[..<cut]
-        }
-        var result: [UInt8] = []
-        result.reserveCapacity(bytes.count)
-        if provider?.ignoresDots == true {
-            result.append(contentsOf: local.lazy.filter { $0 != UInt8(ascii: ".") })
+        if let cut = local.firstIndex(where: separators.contains), cut != local.startIndex { local = local[..<cut] }
+        for byte in local where !(ignoresDots && byte == UInt8(ascii: ".")) { emit(byte) }
+        emit(UInt8(ascii: "@"))
+        if let provider {
+            for byte in provider.canonicalDomain { emit(byte) }
         } else {
-            result.append(contentsOf: local)
+            for byte in domain { emit(byte) }
         }
-        result.append(UInt8(ascii: "@"))
-        result.append(contentsOf: provider?.canonicalDomain ?? domain)
-        return result
+        return true
     }
 
     /// The national significant number without leading zeros, whatever the calling code: a

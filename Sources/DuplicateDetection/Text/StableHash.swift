@@ -31,7 +31,13 @@ struct StableHash {
     /// The hash of one byte string under a tag.
     static func of(tag: UInt64, bytes: some Sequence<UInt8>) -> UInt64 {
         var hash = Bytes()
-        for byte in bytes { hash.append(byte) }
+        let done: Bool? = bytes.withContiguousStorageIfAvailable { buffer in
+            for byte in buffer { hash.append(byte) }
+            return true
+        }
+        if done == nil {
+            for byte in bytes { hash.append(byte) }
+        }
         return hash.value(tag: tag)
     }
 

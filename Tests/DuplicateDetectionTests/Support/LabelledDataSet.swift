@@ -154,7 +154,7 @@ private struct Builder {
         return Person(
             given: given, family: familyName, birthdate: birthdate, postalCode: postal,
             email: newEmail(given: given, family: familyName), phone: newPhone(),
-            card: rng.chance(0.3) ? newCard() : nil, id: CustomerID.random(using: &rng)
+            card: rng.chance(0.75) ? newCard() : nil, id: CustomerID.random(using: &rng)
         )
     }
 

@@ -19,9 +19,9 @@ public struct MatchWeights: Sendable, Equatable {
         set { values[Self.index(of: code)] = newValue }
     }
 
-    /// The defaults, chosen so that one strong identifier agreement (a refused link, the same
-    /// mailbox) or a full profile agreement (names, birth date, postal code) reaches the default
-    /// threshold 0.70, and a clearly different given name or birth date pulls a pair well below it.
+    /// The defaults, chosen so that one strong identifier agreement (a refused link, one mailbox)
+    /// or agreeing names and birth date reach the default threshold 0.70, and a clearly different
+    /// given name or birth date pulls a pair well below it. `docs/duplicates.md` lists them.
     public static let `default` = MatchWeights([
         .refusedLink: 0.75,
         .emailEqual: 0.75,

@@ -3,7 +3,7 @@
 ///
 /// Direct-mapped: a slot holds the last pair that hashed to it.
 struct NameComparisonCache: ~Copyable {
-    private static let slotCount = 1 << 15
+    private static let slotCount = 1 << 16
     private let keys: UnsafeMutablePointer<UInt64>
     private let outcomes: UnsafeMutablePointer<PairScorer.NameOutcome>
 
@@ -27,7 +27,7 @@ struct NameComparisonCache: ~Copyable {
 
     @inline(__always)
     private static func slot(_ key: UInt64) -> Int {
-        Int(truncatingIfNeeded: StableHash.mix(key) >> 49)
+        Int(truncatingIfNeeded: StableHash.mix(key) >> 48)
     }
 
     /// The remembered outcome, or `nil`.

@@ -113,8 +113,10 @@ struct PairScorer: Sendable {
         outcome.family = compare(familyA, familyB, names: names, nicknames: false, cache: &cache)
         guard !(outcome.given.agrees && outcome.family.agrees) else { return }
         // Given and family name swapped: A's given name is B's family name and the other way round.
+        // Both cross comparisons allow nicknames, so that the result does not depend on which
+        // record is A.
         guard compare(givenA, familyB, names: names, nicknames: true, cache: &cache).agrees,
-              compare(familyA, givenB, names: names, nicknames: false, cache: &cache).agrees
+              compare(familyA, givenB, names: names, nicknames: true, cache: &cache).agrees
         else { return }
         if w.namesSwapped > weight(given: outcome.given) + weight(family: outcome.family) {
             outcome.swapped = true
@@ -154,8 +156,8 @@ struct PairScorer: Sendable {
         }
         if tokenEqual { return .partial }
         if nickname { return .nickname }
-        // Two known given names that are not variants of each other (Anna and Hanna, Jari and
-        // Kari) are different names, however similar their spelling: a typo rarely makes another
+        // Two known given names that are not variants of each other (Anna and Hanna, Sanna and
+        // Hanna) are different names, however similar their spelling: a typo rarely makes another
         // real name.
         if allKnown {
             var bKnown = true
@@ -410,55 +412,4 @@ struct PairScorer: Sendable {
         case .receipt: "a receipt"
         }
     }
-}
-
-/// ``MatchWeights`` read into stored properties once, for the inner loop.
-struct ResolvedWeights: Sendable {
-    let weights: MatchWeights
-    let refusedLink, namesSwapped: Double
-    let givenNameEqual, givenNamePartial, givenNameNickname, givenNameSimilar, givenNameDifferent: Double
-    let familyNameEqual, familyNamePartial, familyNameSimilar, familyNameDifferent: Double
-    let birthdateEqual, birthdateDayMonthSwapped, birthdateOneTypo, birthdateDifferent: Double
-    let postalCodeEqual, postalCodeDifferent: Double
-    let emailEqual, emailLooseEqual, phoneEqual, phoneLooseEqual, identifierEqual: Double
-
-    init(_ weights: MatchWeights) {
-        self.weights = weights
-        refusedLink = weights[.refusedLink]
-        namesSwapped = weights[.namesSwapped]
-        givenNameEqual = weights[.givenNameEqual]
-        givenNamePartial = weights[.givenNamePartial]
-        givenNameNickname = weights[.givenNameNickname]
-        givenNameSimilar = weights[.givenNameSimilar]
-        givenNameDifferent = weights[.givenNameDifferent]
-        familyNameEqual = weights[.familyNameEqual]
-        familyNamePartial = weights[.familyNamePartial]
-        familyNameSimilar = weights[.familyNameSimilar]
-        familyNameDifferent = weights[.familyNameDifferent]
-        birthdateEqual = weights[.birthdateEqual]
-        birthdateDayMonthSwapped = weights[.birthdateDayMonthSwapped]
-        birthdateOneTypo = weights[.birthdateOneTypo]
-        birthdateDifferent = weights[.birthdateDifferent]
-        postalCodeEqual = weights[.postalCodeEqual]
-        postalCodeDifferent = weights[.postalCodeDifferent]
-        emailEqual = weights[.emailEqual]
-        emailLooseEqual = weights[.emailLooseEqual]
-        phoneEqual = weights[.phoneEqual]
-        phoneLooseEqual = weights[.phoneLooseEqual]
-        identifierEqual = weights[.identifierEqual]
-    }
-
-    /// The weight of an identifier agreement code.
-    func identifier(_ code: MatchReason.Code) -> Double {
-        switch code {
-        case .emailEqual: emailEqual
-        case .emailLooseEqual: emailLooseEqual
-        case .phoneEqual: phoneEqual
-        case .phoneLooseEqual: phoneLooseEqual
-        case .identifierEqual: identifierEqual
-        default: weights[code]
-        }
-    }
-
-    subscript(code: MatchReason.Code) -> Double { weights[code] }
 }

@@ -16,6 +16,7 @@ public struct DetectionProgress: Sendable, Equatable {
     /// compared once but counted in each.
     public var total: Int
 
+    /// Creates a progress report.
     public init(phase: Phase, done: Int, total: Int) {
         self.phase = phase
         self.done = done

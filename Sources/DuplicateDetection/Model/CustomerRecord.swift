@@ -3,8 +3,11 @@ public import IdentityGraph
 
 /// What the detector knows of one customer: the id, the profile and the linked identifiers.
 public struct CustomerRecord: Sendable, Equatable {
+    /// The customer.
     public var id: CustomerID
+    /// What the customer told about themselves; any field may be missing.
     public var profile: Profile
+    /// The identifiers linked to the customer, normalized.
     public var identifiers: [Identifier]
 
     /// Creates a record.

@@ -130,6 +130,7 @@ let package = Package(
                 "Identifiers",
                 "IdentityGraph",
                 "CustomerLogin",
+                "VerifiableLog",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ],
@@ -224,7 +225,7 @@ let package = Package(
         // One conformance suite, run against every IdentityStore backend.
         .testTarget(
             name: "IdentityStoreConformanceTests",
-            dependencies: ["IdentityGraph", "Identifiers", "CustomerLogin", "SQLiteStore"],
+            dependencies: ["IdentityGraph", "Identifiers", "CustomerLogin", "SQLiteStore", "VerifiableLog"],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "BulkImportTests", dependencies: ["BulkImport", "IdentityGraph", "Identifiers", "SQLiteStore"], swiftSettings: swiftSettings),

@@ -26,6 +26,8 @@ public enum IdentityGraphError: Error, Sendable, Equatable, CustomStringConverti
     case mergeErased(MergeID)
     /// A later merge that is still in effect builds on this one; undo it first.
     case unmergeBlocked(MergeID, dependency: MergeID)
+    /// A log position or size beyond the log (or out of order).
+    case logRange(String)
     /// The store failed; the detail is for the operator's log, never for a client.
     case storage(String)
 
@@ -61,6 +63,8 @@ public enum IdentityGraphError: Error, Sendable, Equatable, CustomStringConverti
             return "merge \(id) cannot be undone: one of its customers was erased"
         case let .unmergeBlocked(id, dependency):
             return "merge \(id) cannot be undone while the later merge \(dependency) builds on it; undo \(dependency) first"
+        case let .logRange(detail):
+            return detail
         case .storage:
             return "the identity store failed"
         }

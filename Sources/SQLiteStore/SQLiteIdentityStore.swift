@@ -9,6 +9,8 @@ public final class SQLiteIdentityStore: IdentityStore {
     let database: SQLiteDatabase
     let rules: GraphRules
     let hasher: IdentifierHasher
+    /// The Merkle tree over the link log, appended in each entry's transaction.
+    let verifiableLog = SQLiteVerifiableLog()
 
     /// Opens (creating if needed) the database at `path` and migrates it.
     /// - Throws: `SQLiteStoreError` when the file cannot be opened or its schema is newer than
@@ -274,6 +276,7 @@ public final class SQLiteIdentityStore: IdentityStore {
             record.identifierKind?.rawValue, record.namespace, record.valueHash, record.assurance?.rawValue, record.reason,
             record.operatorName, record.relatedCustomerID?.rawValue, record.mergeID?.rawValue,
         ])
+        try verifiableLog.append(LinkLogEntry(sequence: db.lastInsertedRowID, record: record), db: db)
     }
 
     func recordDuplicateCandidate(_ a: CustomerID, _ b: CustomerID, kind: IdentifierKind, time: Date, db: Database) throws {
@@ -346,7 +349,7 @@ public final class SQLiteIdentityStore: IdentityStore {
         )
     }
 
-    private static func logEntry(from row: Row) throws -> LinkLogEntry {
+    static func logEntry(from row: Row) throws -> LinkLogEntry {
         let actionName: String = row["action"]
         guard let action = LinkLogAction(rawValue: actionName) else {
             throw IdentityGraphError.storage("unknown action in link_log")

@@ -223,6 +223,34 @@ enum SQLiteSchema {
                 CREATE INDEX link_log_by_related ON link_log(related_customer_id, sequence) WHERE related_customer_id IS NOT NULL;
                 """)
         }
+        migrator.registerMigration("2026-11-23-verifiable-log") { db in
+            try db.execute(sql: """
+                -- The link log as an RFC 9162 Merkle tree: the hash of every perfect subtree, node
+                -- (level, idx) covering leaves idx << level ..< (idx + 1) << level. Leaf i is the
+                -- entry with sequence i + 1. Written with the entry, never changed.
+                CREATE TABLE log_tree_nodes (
+                    level INTEGER NOT NULL,
+                    idx INTEGER NOT NULL,
+                    hash BLOB NOT NULL CHECK (length(hash) = 32),
+                    PRIMARY KEY (level, idx)
+                ) WITHOUT ROWID;
+                CREATE TRIGGER log_tree_nodes_no_update BEFORE UPDATE ON log_tree_nodes
+                BEGIN SELECT RAISE(ABORT, 'the log tree is append-only'); END;
+                CREATE TRIGGER log_tree_nodes_no_delete BEFORE DELETE ON log_tree_nodes
+                BEGIN SELECT RAISE(ABORT, 'the log tree is append-only'); END;
+
+                -- Signed checkpoints (C2SP signed notes): one per size, so never two roots for a size.
+                CREATE TABLE log_checkpoints (
+                    size INTEGER PRIMARY KEY,
+                    root BLOB NOT NULL CHECK (length(root) = 32),
+                    note TEXT NOT NULL,
+                    created_at INTEGER NOT NULL
+                );
+                CREATE TRIGGER log_checkpoints_no_update BEFORE UPDATE ON log_checkpoints
+                BEGIN SELECT RAISE(ABORT, 'checkpoints are append-only'); END;
+                """)
+            try SQLiteVerifiableLog.backfill(db: db)
+        }
         return migrator
     }
 }

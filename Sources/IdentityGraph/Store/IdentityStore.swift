@@ -1,3 +1,4 @@
+public import Foundation
 public import Identifiers
 
 /// Where the identity graph and its link log live.
@@ -88,6 +89,31 @@ public protocol IdentityStore: Sendable {
     /// - Returns: one result per input, in order.
     func importCustomers(_ batch: [NewCustomer], context: ChangeContext) async throws -> [Result<CustomerID, IdentityGraphError>]
 
+    // MARK: The verifiable log
+
+    /// The log's current size and root.
+    func logTreeHead() async throws -> LogTreeHead
+
+    /// The root hash when the log had `size` entries.
+    /// - Throws: `.logRange` when `size` exceeds the log.
+    func logRoot(size: UInt64) async throws -> [UInt8]
+
+    /// The RFC 9162 inclusion proof of leaf `index` in the tree of `size` leaves.
+    /// - Throws: `.logRange` unless `index < size <= current size`.
+    func logInclusionProof(index: UInt64, size: UInt64) async throws -> [[UInt8]]
+
+    /// The RFC 9162 consistency proof from the tree of `from` leaves to the tree of `to` leaves.
+    /// - Throws: `.logRange` unless `0 < from <= to <= current size`.
+    func logConsistencyProof(from: UInt64, to: UInt64) async throws -> [[UInt8]]
+
+    /// Stores a signed checkpoint for `checkpoint.size`; when one exists for that size, returns it
+    /// instead (so that concurrent signers agree).
+    /// - Throws: `.storage` when the stored one has another root: the log was rewritten.
+    func saveCheckpoint(_ checkpoint: StoredCheckpoint) async throws -> StoredCheckpoint
+
+    /// The checkpoint of the largest size, if any was signed.
+    func latestCheckpoint() async throws -> StoredCheckpoint?
+
     /// Succeeds when the store can serve requests (a trivial query); for readiness checks.
     func ping() async throws
 
@@ -105,5 +131,34 @@ public struct StoreStatistics: Sendable, Equatable {
         self.customers = customers
         self.links = links
         self.logEntries = logEntries
+    }
+}
+
+/// The size and root hash of the verifiable link log (RFC 9162): leaf `i` is the entry with
+/// sequence number `i + 1`, hashed as ``LinkLogEntry/leafBytes``.
+public struct LogTreeHead: Sendable, Equatable {
+    public var size: UInt64
+    /// SHA-256 root hash, 32 bytes.
+    public var root: [UInt8]
+
+    public init(size: UInt64, root: [UInt8]) {
+        self.size = size
+        self.root = root
+    }
+}
+
+/// A signed checkpoint as stored: one per tree size, never two roots for one size.
+public struct StoredCheckpoint: Sendable, Equatable {
+    public var size: UInt64
+    public var root: [UInt8]
+    /// The C2SP signed note.
+    public var note: String
+    public var createdAt: Date
+
+    public init(size: UInt64, root: [UInt8], note: String, createdAt: Date) {
+        self.size = size
+        self.root = root
+        self.note = note
+        self.createdAt = createdAt
     }
 }

@@ -27,6 +27,8 @@ extension Problem {
             return Problem(.unprocessableContent, "blocked-identifier", title: "Blocked identifier", detail: error.description)
         case let .duplicateInRequest(first, second):
             return .badRequest(error.description, pointer: "/identifiers/\(second)").with("first_index", .int(first))
+        case .logRange:
+            return .badRequest(error.description)
         case .customerNotFound, .linkNotFound, .mergeNotFound:
             return .notFound(error.description)
         case let .customerErased(id):

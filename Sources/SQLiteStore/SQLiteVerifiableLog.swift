@@ -1,0 +1,137 @@
+import Foundation
+import GRDB
+import IdentityGraph
+import Synchronization
+import VerifiableLog
+
+/// The link log as an RFC 9162 Merkle tree in SQLite: table `log_tree_nodes` holds the hash of
+/// every perfect subtree, written in the same transaction as the entry whose leaf completes it.
+///
+/// The writer keeps the tree's compact range in memory between transactions. Before each append
+/// it checks that the range still describes the stored log (same size, same last leaf): after a
+/// rolled-back transaction, or an entry another process appended, it reloads the O(log n) nodes.
+final class SQLiteVerifiableLog: Sendable {
+    private struct State {
+        var tree: MerkleTree<PendingNodes>
+        var lastLeaf: TreeHash?
+    }
+
+    private let state = Mutex<State?>(nil)
+
+    /// Appends the leaf of the entry just inserted with `sequence`. Inside the entry's transaction.
+    func append(_ entry: LinkLogEntry, db: Database) throws {
+        let leaf = TreeHasher.leafHash(of: entry.leafBytes)
+        let expected = UInt64(entry.sequence - 1)
+        try state.withLock { state in
+            var current = state?.tree.size == expected
+            if current, expected > 0 {
+                current = try state?.lastLeaf == Self.node(level: 0, index: expected - 1, db: db)
+            }
+            if !current {
+                state = State(tree: try MerkleTree(store: PendingNodes(preloading: expected, db: db), size: expected), lastLeaf: nil)
+            }
+            try state!.tree.append(leafHash: leaf)
+            state!.lastLeaf = leaf
+            let pending = state!.tree.store
+            for node in pending.drain() {
+                try db.cachedStatement(sql: "INSERT INTO log_tree_nodes (level, idx, hash) VALUES (?, ?, ?)")
+                    .execute(arguments: [node.level, Int64(node.index), Data(node.hash.bytes)])
+            }
+        }
+    }
+
+    /// Builds the tree of the entries already in `link_log` (for the migration that adds it).
+    static func backfill(db: Database) throws {
+        var tree = try MerkleTree(store: DatabaseNodes(db: db), size: 0)
+        let cursor = try Row.fetchCursor(db, sql: "SELECT * FROM link_log ORDER BY sequence")
+        while let row = try cursor.next() {
+            let entry = try SQLiteIdentityStore.logEntry(from: row)
+            guard UInt64(entry.sequence) == tree.size + 1 else { throw IdentityGraphError.storage("link_log has a gap") }
+            try tree.append(leafHash: TreeHasher.leafHash(of: entry.leafBytes))
+        }
+    }
+
+    // MARK: - Reads
+
+    static func treeHead(db: Database) throws -> LogTreeHead {
+        let size = UInt64(try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(sequence), 0) FROM link_log") ?? 0)
+        let tree = try MerkleTree(store: DatabaseNodes(db: db), size: size)
+        return LogTreeHead(size: size, root: tree.root.bytes)
+    }
+
+    static func root(size: UInt64, db: Database) throws -> [UInt8] {
+        let tree = try openTree(db: db)
+        guard size <= tree.size else { throw IdentityGraphError.logRange("size \(size) exceeds the log's \(tree.size) entries") }
+        return try tree.root(size: size).bytes
+    }
+
+    static func inclusionProof(index: UInt64, size: UInt64, db: Database) throws -> [[UInt8]] {
+        let tree = try openTree(db: db)
+        guard index < size, size <= tree.size else {
+            throw IdentityGraphError.logRange("an inclusion proof needs index < size <= \(tree.size)")
+        }
+        return try tree.inclusionProof(index: index, size: size).map(\.bytes)
+    }
+
+    static func consistencyProof(from: UInt64, to: UInt64, db: Database) throws -> [[UInt8]] {
+        let tree = try openTree(db: db)
+        guard 0 < from, from <= to, to <= tree.size else {
+            throw IdentityGraphError.logRange("a consistency proof needs 0 < from <= to <= \(tree.size)")
+        }
+        return from == to ? [] : try tree.consistencyProof(from: from, to: to).map(\.bytes)
+    }
+
+    private static func openTree(db: Database) throws -> MerkleTree<DatabaseNodes> {
+        let size = UInt64(try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(sequence), 0) FROM link_log") ?? 0)
+        return try MerkleTree(store: DatabaseNodes(db: db), size: size)
+    }
+
+    static func node(level: Int, index: UInt64, db: Database) throws -> TreeHash? {
+        guard let data = try Data.fetchOne(
+            db.cachedStatement(sql: "SELECT hash FROM log_tree_nodes WHERE level = ? AND idx = ?"), arguments: [level, Int64(index)]
+        ) else { return nil }
+        return TreeHash(bytes: data)
+    }
+}
+
+/// Nodes read from and written to `log_tree_nodes` directly, inside one database access.
+private struct DatabaseNodes: TreeNodeStore {
+    let db: Database
+
+    func get(level: Int, index: UInt64) throws -> TreeHash? {
+        try SQLiteVerifiableLog.node(level: level, index: index, db: db)
+    }
+
+    mutating func put(level: Int, index: UInt64, hash: TreeHash) throws {
+        try db.cachedStatement(sql: "INSERT INTO log_tree_nodes (level, idx, hash) VALUES (?, ?, ?)")
+            .execute(arguments: [level, Int64(index), Data(hash.bytes)])
+    }
+}
+
+/// The writer's store: the compact range's nodes preloaded, new nodes buffered until the
+/// transaction writes them. Used only under the writer's lock.
+private final class PendingNodes: TreeNodeStore, @unchecked Sendable {
+    private var preloaded: [Int: [UInt64: TreeHash]] = [:]
+    private var pending: [(level: Int, index: UInt64, hash: TreeHash)] = []
+
+    init(preloading size: UInt64, db: Database) throws {
+        for (level, index) in TreeMath.perfectSubtrees(size: size) {
+            if let hash = try SQLiteVerifiableLog.node(level: level, index: index, db: db) {
+                preloaded[level, default: [:]][index] = hash
+            }
+        }
+    }
+
+    func get(level: Int, index: UInt64) throws -> TreeHash? {
+        preloaded[level]?[index]
+    }
+
+    func put(level: Int, index: UInt64, hash: TreeHash) throws {
+        pending.append((level, index, hash))
+    }
+
+    func drain() -> [(level: Int, index: UInt64, hash: TreeHash)] {
+        defer { pending.removeAll(keepingCapacity: true) }
+        return pending
+    }
+}

@@ -154,6 +154,8 @@ let package = Package(
                 "CustomerLogin",
                 "TokenLifecycle",
                 "DuplicateDetection",
+                "VerifiableLog",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -232,7 +234,7 @@ let package = Package(
         .testTarget(
             name: "SolmuHTTPTests",
             dependencies: [
-                "SolmuHTTP", "SQLiteStore", "Policies", "Tokens", "Channels", "IdentityGraph", "Identifiers", "CustomerLogin", "Messaging", "TokenLifecycle",
+                "SolmuHTTP", "SQLiteStore", "Policies", "Tokens", "Channels", "IdentityGraph", "Identifiers", "CustomerLogin", "Messaging", "TokenLifecycle", "VerifiableLog",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings

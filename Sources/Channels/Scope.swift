@@ -10,6 +10,9 @@ public enum SolmuScope {
     /// The admin API: find duplicates, merge, unmerge, move, erase and export customers.
     public static let admin = "admin"
 
+    /// The verifiable link log: checkpoints, entries and proofs (auditors).
+    public static let auditRead = "audit:read"
+
     /// Every scope a channel may be granted today.
-    public static let all: Set<String> = [resolve, link, read, admin]
+    public static let all: Set<String> = [resolve, link, read, admin, auditRead]
 }

@@ -27,6 +27,7 @@ public enum SolmuRouter {
         OpenIDRoutes(services: services).register(on: router)
         IdentityRoutes(services: services).register(on: router)
         AdminRoutes(services: services, finder: DuplicateFinder()).register(on: router)
+        LogRoutes(services: services).register(on: router)
         return router
     }
 }

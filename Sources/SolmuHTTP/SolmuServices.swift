@@ -1,7 +1,8 @@
 public import Channels
 public import CustomerLogin
 public import TokenLifecycle
-import Crypto
+public import Crypto
+public import VerifiableLog
 public import Foundation
 public import Identifiers
 public import IdentityGraph
@@ -38,6 +39,8 @@ public struct SolmuServices: Sendable {
     public var loginStore: any LoginStore
     /// Duplicate scans started through the admin API.
     let duplicateScans: DuplicateScans
+    /// Signed checkpoints of the verifiable link log.
+    public var logCheckpoints: LogCheckpoints
     /// Verifies customers' access tokens (audience: the issuer) at the userinfo endpoint.
     public var customerTokenVerifier: AccessTokenVerifier
     /// Token exchange (RFC 8693).
@@ -60,13 +63,17 @@ public struct SolmuServices: Sendable {
     /// - Throws: when the login page templates cannot be loaded.
     public init(
         store: any IdentityStore, loginStore: any LoginStore, normalizer: IdentifierNormalizer, clients: ClientAuthenticator,
-        keys: SigningKeySet, keyStore: SigningKeyStore? = nil, issuer: String, logger: Logger, metrics: SolmuMetrics = SolmuMetrics(),
+        keys: SigningKeySet, keyStore: SigningKeyStore? = nil, logSigningKey: Curve25519.Signing.PrivateKey? = nil,
+        issuer: String, logger: Logger, metrics: SolmuMetrics = SolmuMetrics(),
         loginSettings: LoginSettings = LoginSettings(), now: @escaping @Sendable () -> Date = Date.init
     ) throws {
         let keyStore = keyStore ?? SigningKeyStore(reloading: keys)
         self.store = store
         self.loginStore = loginStore
         self.duplicateScans = DuplicateScans(logger: logger)
+        self.logCheckpoints = try LogCheckpoints(
+            issuer: issuer, key: try logSigningKey ?? LogSigningKey.loadOrCreate(directory: keys.directory), store: store, now: now
+        )
         self.normalizer = normalizer
         self.clients = clients
         self.keyStore = keyStore

@@ -1,0 +1,83 @@
+import Channels
+import CoreMetrics
+import Foundation
+import Hummingbird
+import HTTPTypes
+import IdentityGraph
+import NIOCore
+import NIOFoundationEssentialsCompat
+
+/// The verifiable link log for auditors (scope `audit:read`): the signed checkpoint, entries by
+/// leaf index, inclusion and consistency proofs (RFC 9162). Leaf `i` is the entry with sequence
+/// number `i + 1`; `docs/auditing.md` gives the leaf encoding.
+struct LogRoutes: Sendable {
+    let services: SolmuServices
+
+    static let maxEntries: UInt64 = 1_000
+
+    func register(on router: Router<SolmuRequestContext>) {
+        let log = router.group("log").add(middleware: BearerAuthentication(services: services))
+        log.get("checkpoint") { _, context in try await checkpoint(context) }
+        log.get("entries") { request, context in try await entries(request, context) }
+        log.get("proof/inclusion") { request, context in try await inclusion(request, context) }
+        log.get("proof/consistency") { request, context in try await consistency(request, context) }
+    }
+
+    private func checkpoint(_ context: SolmuRequestContext) async throws -> Response {
+        _ = try context.requireScope(SolmuScope.auditRead)
+        let checkpoint = try await services.perform { try await services.logCheckpoints.latest() }
+        return Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8", .cacheControl: "no-store"],
+                        body: .init(byteBuffer: ByteBuffer(string: checkpoint.note)))
+    }
+
+    private func entries(_ request: Request, _ context: SolmuRequestContext) async throws -> Response {
+        _ = try context.requireScope(SolmuScope.auditRead)
+        let query = request.uri.queryParameters
+        let start = try number(query["start"], "start")
+        let end = try number(query["end"], "end")
+        guard start < end, end - start <= Self.maxEntries else {
+            throw Problem.badRequest("entries need start < end and at most \(Self.maxEntries) of them")
+        }
+        let entries = try await services.perform {
+            try await services.store.linkLog(customer: nil, after: Int64(start), limit: Int(end - start))
+        }
+        return try JSONCoding.response(LogEntriesView(start: start, entries: entries))
+    }
+
+    private func inclusion(_ request: Request, _ context: SolmuRequestContext) async throws -> Response {
+        _ = try context.requireScope(SolmuScope.auditRead)
+        let query = request.uri.queryParameters
+        let index = try number(query["index"], "index")
+        let size = try number(query["size"], "size")
+        let proof = try await services.perform { try await services.store.logInclusionProof(index: index, size: size) }
+        return try JSONCoding.response(ProofView(hashes: proof.map { Data($0).base64EncodedString() }))
+    }
+
+    private func consistency(_ request: Request, _ context: SolmuRequestContext) async throws -> Response {
+        _ = try context.requireScope(SolmuScope.auditRead)
+        let query = request.uri.queryParameters
+        let from = try number(query["from"], "from")
+        let to = try number(query["to"], "to")
+        let proof = try await services.perform { try await services.store.logConsistencyProof(from: from, to: to) }
+        return try JSONCoding.response(ProofView(hashes: proof.map { Data($0).base64EncodedString() }))
+    }
+
+    private func number(_ text: Substring?, _ name: String) throws -> UInt64 {
+        guard let text else { throw Problem.badRequest("the query needs \(name)") }
+        guard let value = UInt64(text), value <= UInt64(Int64.max) else {
+            throw Problem.badRequest("\(name) must be a non-negative integer")
+        }
+        return value
+    }
+}
+
+/// `GET /log/entries`: entries with their leaf index.
+struct LogEntriesView: Encodable, Sendable {
+    var start: UInt64
+    var entries: [LinkLogEntry]
+}
+
+/// An RFC 9162 proof: the hashes, base64.
+struct ProofView: Encodable, Sendable {
+    var hashes: [String]
+}

@@ -180,6 +180,8 @@ let package = Package(
                 "SolmuHTTP",
                 "CustomerLogin",
                 "Messaging",
+                "VerifiableLog",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),

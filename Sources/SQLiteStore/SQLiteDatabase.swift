@@ -25,6 +25,9 @@ public final class SQLiteDatabase: Sendable {
             try db.execute(sql: "PRAGMA mmap_size = 4294967296")
             try db.execute(sql: "PRAGMA cache_size = -65536")
             try db.execute(sql: "PRAGMA temp_store = MEMORY")
+            // Deleted content is overwritten with zeros, so that an erased customer's identifiers
+            // do not linger in free pages of the file.
+            try db.execute(sql: "PRAGMA secure_delete = ON")
         }
         do {
             let directory = (path as NSString).deletingLastPathComponent
@@ -52,6 +55,13 @@ public final class SQLiteDatabase: Sendable {
         } catch {
             throw SQLiteStoreError.cannotOpen(String(describing: error))
         }
+    }
+
+    /// Copies the WAL into the database file and empties it, so that content deleted by the last
+    /// transactions (an erasure) is gone from both files. Best effort: with long readers it may not
+    /// finish, and SQLite's automatic checkpoints complete it later.
+    func checkpointWAL() async {
+        _ = try? await pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
     }
 
     /// Runs `body` in a write transaction. Errors that are not the graph's own become

@@ -205,7 +205,10 @@ extension SQLiteIdentityStore {
             }
             return .success(ErasureOutcome(customerID: customer, time: context.time, erasedIdentifiers: identifiers, mergedIDs: merged))
         }
-        return try outcome.get()
+        let erased = try outcome.get()
+        // With secure_delete the rows are zeroed in the pages; the checkpoint also clears the WAL.
+        await database.checkpointWAL()
+        return erased
     }
 
     // MARK: - Helpers

@@ -13,19 +13,19 @@ struct AdminClient: Sendable {
     static let timeout: TimeAmount = .seconds(120)
     static let maxBody = 256 << 20
 
-    /// Gets an access token with the `admin` scope (client_secret_basic, RFC 6749 §2.3.1).
-    static func connect(_ settings: AdminSettings) async throws -> AdminClient {
+    /// Gets an access token with `scope` (client_secret_basic, RFC 6749 §2.3.1).
+    static func connect(_ settings: AdminSettings, scope: String = "admin") async throws -> AdminClient {
         var request = HTTPClientRequest(url: settings.server + "/oauth/token")
         request.method = .POST
         let credentials = "\(formEncode(settings.clientID)):\(formEncode(settings.clientSecret))"
         request.headers.add(name: "Authorization", value: "Basic " + Data(credentials.utf8).base64EncodedString())
         request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
-        request.body = .bytes(ByteBuffer(string: "grant_type=client_credentials&scope=admin"))
+        request.body = .bytes(ByteBuffer(string: "grant_type=client_credentials&scope=\(formEncode(scope))"))
         let (status, body) = try await send(request)
         guard status == 200 else {
             let error = (try? JSONSerialization.jsonObject(with: body)) as? [String: Any]
             let detail = error?["error_description"] as? String ?? error?["error"] as? String ?? "status \(status)"
-            throw AdminError.failure("the server refused the admin credentials: \(detail)")
+            throw AdminError.failure("the server refused the credentials: \(detail)")
         }
         guard let json = try? JSONSerialization.jsonObject(with: body) as? [String: Any], let token = json["access_token"] as? String else {
             throw AdminError.failure("the token endpoint answered without an access token")
@@ -49,6 +49,11 @@ struct AdminClient: Sendable {
             throw Self.problem(status: status, body: data)
         }
         return data
+    }
+
+    /// A text answer (the checkpoint).
+    func text(_ path: String) async throws -> String {
+        String(decoding: try await call(.GET, path), as: UTF8.self)
     }
 
     /// Like `call`, decoding a JSON object.

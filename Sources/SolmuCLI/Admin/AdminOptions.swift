@@ -26,23 +26,13 @@ struct AdminOptions: ParsableArguments {
     func settings() throws -> AdminSettings {
         let environment = ProcessInfo.processInfo.environment
         let file = try AdminConfigFile.load(path: config ?? environment["SOLMU_ADMIN_CONFIG"])
-        let server = server ?? environment["SOLMU_SERVER"].nonEmpty ?? file.server ?? "http://127.0.0.1:8080"
-        guard let url = URL(string: server), let scheme = url.scheme, ["http", "https"].contains(scheme), url.host != nil else {
-            throw AdminError.usage("--server must be an http or https URL")
-        }
-        guard let clientID = environment["SOLMU_CLIENT_ID"].nonEmpty ?? file.clientID,
-              let clientSecret = environment["SOLMU_CLIENT_SECRET"].nonEmpty ?? file.clientSecret
-        else {
-            throw AdminError.usage("no admin credentials: set SOLMU_CLIENT_ID and SOLMU_CLIENT_SECRET, or client_id and client_secret in the config file")
-        }
+        var settings = try AdminSettings.resolve(server: server, file: file, json: json)
         let operatorName = operatorName ?? environment["SOLMU_OPERATOR"].nonEmpty ?? file.operatorName ?? Self.loginName()
         guard let operatorName, !operatorName.trimmingCharacters(in: .whitespaces).isEmpty else {
             throw AdminError.usage("no operator: pass --operator NAME")
         }
-        return AdminSettings(
-            server: server.hasSuffix("/") ? String(server.dropLast()) : server, clientID: clientID, clientSecret: clientSecret,
-            operatorName: operatorName, json: json
-        )
+        settings.operatorName = operatorName
+        return settings
     }
 
     private static func loginName() -> String? {
@@ -54,13 +44,29 @@ struct AdminOptions: ParsableArguments {
     }
 }
 
-/// The admin CLI's settings after every source was consulted.
+/// The admin and audit CLIs' settings after every source was consulted.
 struct AdminSettings: Sendable {
     var server: String
     var clientID: String
     var clientSecret: String
     var operatorName: String
     var json: Bool
+
+    /// The server and the credentials: flag, then environment, then the config file, then defaults.
+    static func resolve(server: String?, file: AdminConfigFile, json: Bool) throws -> AdminSettings {
+        let environment = ProcessInfo.processInfo.environment
+        let server = server ?? environment["SOLMU_SERVER"].nonEmpty ?? file.server ?? "http://127.0.0.1:8080"
+        guard let url = URL(string: server), let scheme = url.scheme, ["http", "https"].contains(scheme), url.host != nil else {
+            throw AdminError.usage("--server must be an http or https URL")
+        }
+        guard let clientID = environment["SOLMU_CLIENT_ID"].nonEmpty ?? file.clientID,
+              let clientSecret = environment["SOLMU_CLIENT_SECRET"].nonEmpty ?? file.clientSecret
+        else {
+            throw AdminError.usage("no credentials: set SOLMU_CLIENT_ID and SOLMU_CLIENT_SECRET, or client_id and client_secret in the config file")
+        }
+        return AdminSettings(server: server.hasSuffix("/") ? String(server.dropLast()) : server, clientID: clientID,
+                             clientSecret: clientSecret, operatorName: "", json: json)
+    }
 }
 
 extension Optional where Wrapped == String {

@@ -1,4 +1,7 @@
 import ArgumentParser
+import Crypto
+import SolmuHTTP
+import VerifiableLog
 import CustomerLogin
 import Foundation
 import Policies
@@ -15,8 +18,37 @@ struct KeysCommand: ParsableCommand {
             running server picks up both within seconds, without a restart. link-log.key is not
             touched by these commands. See docs/keys.md.
             """,
-        subcommands: [List.self, Rotate.self, Prune.self]
+        subcommands: [List.self, Rotate.self, Prune.self, LogVerifier.self]
     )
+
+    /// `solmu keys log-verifier`.
+    struct LogVerifier: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "log-verifier",
+            abstract: "Print the verifier key of the link log's checkpoints, for auditors to pin.",
+            discussion: """
+                The key name is the log's origin: the issuer without its scheme, and /link-log. Give the
+                server's --issuer. The key (log-signing.key) is generated on first use; see docs/auditing.md.
+                """
+        )
+
+        @Option(help: ArgumentHelp("The server's issuer URL. [env: SOLMU_ISSUER] (default: http://127.0.0.1:8080)", valueName: "url"))
+        var issuer: String?
+
+        @OptionGroup var storage: StoreOptions
+
+        func run() throws {
+            let issuer = EnvironmentVariables.value(issuer, "SOLMU_ISSUER", default: "http://127.0.0.1:8080")
+            let key: Curve25519.Signing.PrivateKey
+            do {
+                key = try LogSigningKey.loadOrCreate(directory: storage.keysDirectory)
+            } catch {
+                throw CLIError("key error: \(error)")
+            }
+            let signer = try NoteSigner(name: LogCheckpoints.origin(issuer: issuer), privateKey: key)
+            print(signer.verifier.verifierKey)
+        }
+    }
 
     /// The margin added to the longest token lifetime for clock skew between servers and clients.
     static let clockSkewMargin: Duration = .seconds(300)

@@ -43,6 +43,14 @@ struct AuditOptions: ParsableArguments {
         }
     }
 
+    /// Connects, fetches the server's checkpoint and verifies its signature.
+    func serverCheckpoint() async throws -> (client: AdminClient, note: String, checkpoint: Checkpoint) {
+        let verifier = try noteVerifier()
+        let client = try await connect()
+        let note = try await client.text("/log/checkpoint")
+        return (client, note, try openCheckpoint(note, verifier: verifier, what: "the server's checkpoint"))
+    }
+
     func connect() async throws -> AdminClient {
         let file = try AdminConfigFile.load(path: config ?? ProcessInfo.processInfo.environment["SOLMU_ADMIN_CONFIG"])
         return try await AdminClient.connect(try AdminSettings.resolve(server: server, file: file, json: false), scope: "audit:read")
@@ -82,10 +90,7 @@ struct AuditCheckpointCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await auditing {
-            let verifier = try audit.noteVerifier()
-            let client = try await audit.connect()
-            let note = try await client.text("/log/checkpoint")
-            let checkpoint = try openCheckpoint(note, verifier: verifier, what: "the server's checkpoint")
+            let (_, note, checkpoint) = try await audit.serverCheckpoint()
             if let save {
                 guard FileManager.default.createFile(atPath: save, contents: Data(note.utf8)) else { throw AdminError.failure("cannot write \(save)") }
             }
@@ -233,10 +238,7 @@ struct AuditExportCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await auditing {
-            let verifier = try audit.noteVerifier()
-            let client = try await audit.connect()
-            let note = try await client.text("/log/checkpoint")
-            let checkpoint = try openCheckpoint(note, verifier: verifier, what: "the server's checkpoint")
+            let (client, note, checkpoint) = try await audit.serverCheckpoint()
             let end = min(to ?? checkpoint.size, checkpoint.size)
             guard from <= end else { throw AdminError.usage("--from must not exceed --to (\(end))") }
             guard FileManager.default.createFile(atPath: out, contents: nil, attributes: [.posixPermissions: 0o600]),

@@ -105,7 +105,7 @@ struct AdminBenchmarkCommand: ParsableCommand {
         progress("scan: \(Self.seconds(scanTime)) s, \(pairs.count) pairs, \(plantedFound) of \(ids.pairs.count) sampled planted pairs found")
 
         progress("merging and unmerging two customers of \(links) links, \(rounds) rounds")
-        let token = try adminToken(port: port)
+        let token = try LoopbackHTTP.token(port: port, client: "admin-cli", secret: "admin-cli-dev-secret", scope: "admin")
         var merges: [Double] = []
         var unmerges: [Double] = []
         for round in 0..<rounds {
@@ -188,17 +188,6 @@ struct AdminBenchmarkCommand: ParsableCommand {
             Set([try id(planted[index].0), try id(planted[index].1)])
         }
         return (try id("wide.survivor@example.com"), try id("wide.duplicate@example.com"), sample)
-    }
-
-    private func adminToken(port: Int) throws -> String {
-        let basic = Data("admin-cli:admin-cli-dev-secret".utf8).base64EncodedString()
-        let response = try LoopbackHTTP.request(port: port, method: "POST", path: "/oauth/token",
-                                                headers: [("Authorization", "Basic \(basic)"), ("Content-Type", "application/x-www-form-urlencoded")],
-                                                body: "grant_type=client_credentials&scope=admin")
-        guard response.status == 200, let object = try? JSONSerialization.jsonObject(with: Data(response.body.utf8)) as? [String: Any],
-              let token = object["access_token"] as? String
-        else { throw BenchmarkError("admin token: \(response.status) \(response.body.prefix(300))") }
-        return token
     }
 
     private func json(_ token: String) -> [(String, String)] {

@@ -6,7 +6,7 @@ struct SolmuBenchmarkCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "solmu-benchmark",
         abstract: "Measure Solmu. Benchmarks print figures; they are not tests.",
-        subcommands: [BenchmarkCommand.self, AdminBenchmarkCommand.self],
+        subcommands: [BenchmarkCommand.self, AdminBenchmarkCommand.self, LogBenchmarkCommand.self],
         defaultSubcommand: BenchmarkCommand.self
     )
 }

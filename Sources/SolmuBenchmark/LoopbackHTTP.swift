@@ -42,6 +42,18 @@ enum LoopbackHTTP {
     }
 
     /// A loopback port nobody listens on now: the kernel picks it for a socket bound to port 0.
+    /// An access token by the client credentials grant (HTTP Basic).
+    static func token(port: Int, client: String, secret: String, scope: String) throws -> String {
+        let basic = Data("\(client):\(secret)".utf8).base64EncodedString()
+        let response = try request(port: port, method: "POST", path: "/oauth/token",
+                                   headers: [("Authorization", "Basic \(basic)"), ("Content-Type", "application/x-www-form-urlencoded")],
+                                   body: "grant_type=client_credentials&scope=\(scope)")
+        guard response.status == 200, let object = try? JSONSerialization.jsonObject(with: Data(response.body.utf8)) as? [String: Any],
+              let token = object["access_token"] as? String
+        else { throw BenchmarkError("token for \(client): \(response.status) \(response.body.prefix(300))") }
+        return token
+    }
+
     static func freePort() throws -> Int {
         let socket = try makeSocket()
         defer { close(socket) }

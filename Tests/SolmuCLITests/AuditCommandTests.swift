@@ -34,6 +34,16 @@ struct AuditCommandTests {
         #expect(online.status == 0, "\(online.errors)")
         #expect(online.output.contains("verified") && online.output.contains("an extension of"))
 
+        // Review: one customer's entries, as CSV.
+        let review = try server.audit(["log", "--customer", anna, "--csv"], verifier: key)
+        #expect(review.status == 0, "\(review.errors)")
+        let rows = review.output.split(separator: "\n")
+        #expect(rows.first == "sequence,time,actor,operator,action,customer,related,kind,value_hash,reason")
+        #expect(rows.contains { $0.contains(",merged,") && $0.contains("same person") } && rows.contains { $0.contains(",unmerged,") })
+        let merges = try server.audit(["log", "--action", "merged", "--json"], verifier: key)
+        #expect(merges.output.split(separator: "\n").count == 1)
+        #expect(try server.audit(["log", "--action", "bogus"], verifier: key).status == 2)
+
         // A checkpoint that the pinned key did not sign is refused.
         let otherKeys = server.directory.appendingPathComponent("other-keys").path
         let otherKey = try SolmuServer.run(["keys", "log-verifier", "--keys", otherKeys, "--issuer", "http://127.0.0.1:\(server.port)"], environment: [:])

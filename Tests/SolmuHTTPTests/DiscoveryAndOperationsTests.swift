@@ -73,8 +73,11 @@ struct RFC3339Tests {
         (4_102_444_799_500, "2099-12-31T23:59:59.500Z"), (68_169_600_001, "1972-02-29T00:00:00.001Z"), (-1, "1969-12-31T23:59:59.999Z"),
     ] as [(Int64, String)])
     func formatsMilliseconds(millis: Int64, expected: String) {
-        // Half a millisecond on top, so that binary floating point cannot round across the boundary.
-        #expect(JSONCoding.rfc3339(Date(timeIntervalSince1970: (Double(millis) + 0.5) / 1000)) == expected)
+        // To the nearest millisecond, like the stores: a time read back from a store (whole
+        // milliseconds, not exact in binary) keeps its millisecond, which the log's leaves need.
+        #expect(JSONCoding.rfc3339(Date(timeIntervalSince1970: Double(millis) / 1000)) == expected)
+        #expect(JSONCoding.rfc3339(Date(timeIntervalSince1970: (Double(millis) + 0.4) / 1000)) == expected)
+        #expect(JSONCoding.rfc3339(Date(timeIntervalSince1970: (Double(millis) - 0.4) / 1000)) == expected)
     }
 }
 

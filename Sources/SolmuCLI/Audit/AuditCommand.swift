@@ -51,9 +51,10 @@ struct AuditOptions: ParsableArguments {
         return (client, note, try openCheckpoint(note, verifier: verifier, what: "the server's checkpoint"))
     }
 
-    func connect() async throws -> AdminClient {
+    /// Connects with `audit:read`; `audit log` also needs `identity:read` (the link log's filters).
+    func connect(scope: String = "audit:read") async throws -> AdminClient {
         let file = try AdminConfigFile.load(path: config ?? ProcessInfo.processInfo.environment["SOLMU_ADMIN_CONFIG"])
-        return try await AdminClient.connect(try AdminSettings.resolve(server: server, file: file, json: false), scope: "audit:read")
+        return try await AdminClient.connect(try AdminSettings.resolve(server: server, file: file, json: false), scope: scope)
     }
 }
 
@@ -306,7 +307,7 @@ struct AuditLogCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await auditing {
-            let client = try await audit.connect()
+            let client = try await audit.connect(scope: "audit:read identity:read")
             let from = since.flatMap(Self.time)
             let to = until.flatMap(Self.time)
             var matching: [LinkLogEntry] = []

@@ -13,16 +13,9 @@ enum LogExportFile {
         else {
             throw AdminError.usage("\(path):1: the first line must be {\"checkpoint\": \"…\"}")
         }
-        var entries: [LinkLogEntry] = []
-        var number = 1
-        while let line = lines.next() {
-            number += 1
-            do {
-                entries.append(try LogAudit.decoder.decode(LinkLogEntry.self, from: Data(line.utf8)))
-            } catch {
-                throw LogAudit.Finding(sequence: nil, problem: "\(path):\(number): not a link-log entry")
-            }
-        }
+        var rest: [Substring] = []
+        while let line = lines.next() { rest.append(line) }
+        let entries = try LogAudit.decodeEntries(rest, firstLineNumber: 2, path: path)
         return (checkpoint, entries)
     }
 }

@@ -27,7 +27,7 @@ enum JSONCoding {
     /// `2026-11-22T15:22:29.123Z`: RFC 3339 in UTC with milliseconds, computed directly (every
     /// link in every response has a date, and the general formatter is slow).
     static func rfc3339(_ date: Date) -> String {
-        let millis = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
+        let millis = Int64((date.timeIntervalSince1970 * 1000).rounded())
         var days = millis >= 0 ? millis / 86_400_000 : (millis - 86_399_999) / 86_400_000
         let millisOfDay = millis - days * 86_400_000
         // Civil date from days since 1970-01-01 (H. Hinnant's algorithm).

@@ -30,6 +30,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
+        // CodedErrors: the one shape of library errors (a code to match on, a reason for people).
+        .target(name: "CodedErrors", swiftSettings: swiftSettings),
         // Identifiers: the five identifier kinds, their normalization and validation. Pure, no I/O.
         .target(name: "Identifiers", swiftSettings: swiftSettings),
         // IdentityGraph: customers, links, link rules, the link log and the store protocol. Pure, no I/O.
@@ -69,6 +71,7 @@ let package = Package(
         .target(
             name: "Tokens",
             dependencies: [
+                "CodedErrors",
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
@@ -120,7 +123,7 @@ let package = Package(
         // link log. Pure, no I/O.
         .target(
             name: "VerifiableLog",
-            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["CodedErrors", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
         // SQLiteStore: the embedded IdentityStore and LoginStore on GRDB.
@@ -204,13 +207,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        .testTarget(name: "CodedErrorsTests", dependencies: ["CodedErrors"], swiftSettings: swiftSettings),
         .testTarget(name: "IdentifiersTests", dependencies: ["Identifiers"], swiftSettings: swiftSettings),
         .testTarget(name: "IdentityGraphTests", dependencies: ["IdentityGraph", "Identifiers"], swiftSettings: swiftSettings),
         .testTarget(name: "DuplicateDetectionTests", dependencies: ["DuplicateDetection", "IdentityGraph", "Identifiers"], swiftSettings: swiftSettings),
         .testTarget(name: "VerifiableLogTests", dependencies: ["VerifiableLog"], swiftSettings: swiftSettings),
         .testTarget(name: "ChannelsTests", dependencies: ["Channels", "Identifiers", "IdentityGraph"], swiftSettings: swiftSettings),
         .testTarget(name: "PoliciesTests", dependencies: ["Policies", "Channels", "Identifiers", "IdentityGraph"], swiftSettings: swiftSettings),
-        .testTarget(name: "TokensTests", dependencies: ["Tokens"], swiftSettings: swiftSettings),
+        .testTarget(name: "TokensTests", dependencies: ["Tokens", "CodedErrors"], swiftSettings: swiftSettings),
         .testTarget(name: "CustomerLoginTests", dependencies: ["CustomerLogin", "Channels", "Identifiers", "IdentityGraph"], swiftSettings: swiftSettings),
         .testTarget(
             name: "MessagingTests",

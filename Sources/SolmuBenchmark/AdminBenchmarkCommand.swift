@@ -3,7 +3,7 @@ import Foundation
 
 /// `solmu-benchmark admin`: the admin side at scale. A duplicate scan over a large customer base
 /// with planted duplicates, and merges and unmerges of customers with many links.
-struct AdminBenchmarkCommand: ParsableCommand {
+struct AdminBenchmarkCommand: Benchmark {
     static let configuration = CommandConfiguration(
         commandName: "admin",
         abstract: "Measure the admin side: a duplicate scan over many customers, and merge/unmerge latency.",
@@ -33,17 +33,10 @@ struct AdminBenchmarkCommand: ParsableCommand {
     @Option(help: "Where the data, database, keys and logs go (never commit it).")
     var workDir = ".build/benchmark-admin"
 
-    @Option(help: "The solmu binary to measure.")
-    var solmu = ".build/release/solmu"
-
-    @Option(help: "The policy directory the server and import use.")
-    var policies = "policies"
-
     @Option(help: "Seed of the generated data.")
     var seed: UInt64 = 7
 
-    @Option(help: "Also write the Markdown report to this file.")
-    var output: String?
+    @OptionGroup var paths: BenchmarkPaths
 
     func validate() throws {
         guard (2...SyntheticCustomer.maximumCount).contains(customers) else {
@@ -54,38 +47,20 @@ struct AdminBenchmarkCommand: ParsableCommand {
         guard (1...10_000).contains(rounds) else { throw ValidationError("--rounds must be from 1 to 10000") }
     }
 
-    func run() throws {
-        RunningChildren.stopOnSignals()
-        do {
-            try measure()
-        } catch let error as BenchmarkError {
-            FileHandle.standardError.write(Data("solmu-benchmark: error: \(error.description)\n".utf8))
-            throw ExitCode.failure
-        }
-    }
-
-    private func measure() throws {
-        guard let solmu = Subprocess.locate(solmu) else {
-            throw BenchmarkError("no solmu binary at \(self.solmu): build it with `swift build -c release --product solmu`")
-        }
-        let directory = URL(fileURLWithPath: workDir, isDirectory: true).standardizedFileURL
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let database = directory.appendingPathComponent("solmu.sqlite")
-        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: database.path + suffix) }
-        let storage = ["--database", "sqlite:" + database.path, "--keys", directory.appendingPathComponent("keys").path, "--policies", policies]
-
+    func measure() throws {
+        let solmu = try paths.locateSolmu()
+        let work = try BenchmarkDirectory(workDir, policies: paths.policies)
+        let storage = work.storage
         let clock = ContinuousClock()
-        let file = directory.appendingPathComponent("customers.ndjson")
+        let file = work.url.appendingPathComponent("customers.ndjson")
         progress("generating \(customers) customers with profiles, one in \(duplicateEvery) a planted duplicate")
         let planted = try writeCustomers(to: file)
         progress("importing")
-        var imported: (status: Int32, output: String) = (0, "")
-        let importTime = try clock.measure { imported = try Subprocess.run(solmu, ["import", file.path, "--quiet"] + storage) }
-        guard imported.status == 0 else { throw BenchmarkError("solmu import failed:\n\(imported.output)") }
-        progress(imported.output.trimmingCharacters(in: .whitespacesAndNewlines) + " [\(Self.seconds(importTime)) s]")
+        let imported = try work.importCustomers(file, solmu: solmu)
+        progress(imported.summary + " [\(oneDecimal(imported.seconds)) s]")
 
         let port = try LoopbackHTTP.freePort()
-        let server = try ServerProcess(solmu: solmu, port: port, storage: storage, log: directory.appendingPathComponent("server.log"))
+        let server = try ServerProcess(solmu: solmu, port: port, storage: storage, log: work.url.appendingPathComponent("server.log"))
         defer { _ = server.stop() }
         try server.waitUntilReady()
         let environment = ["SOLMU_SERVER": "http://127.0.0.1:\(port)", "SOLMU_CLIENT_ID": "admin-cli",
@@ -102,7 +77,7 @@ struct AdminBenchmarkCommand: ParsableCommand {
         let ids = try customerIDs(port: port, environment: environment, planted: planted)
         let found = Set(pairs.map { Set([$0["first"] as? String ?? "", $0["second"] as? String ?? ""]) })
         let plantedFound = ids.pairs.filter { found.contains($0) }.count
-        progress("scan: \(Self.seconds(scanTime)) s, \(pairs.count) pairs, \(plantedFound) of \(ids.pairs.count) sampled planted pairs found")
+        progress("scan: \(oneDecimal(scanTime.seconds)) s, \(pairs.count) pairs, \(plantedFound) of \(ids.pairs.count) sampled planted pairs found")
 
         progress("merging and unmerging two customers of \(links) links, \(rounds) rounds")
         let token = try LoopbackHTTP.token(port: port, client: "admin-cli", secret: "admin-cli-dev-secret", scope: "admin")
@@ -125,8 +100,8 @@ struct AdminBenchmarkCommand: ParsableCommand {
             guard response.status == 200, response.body.contains("\"restored\"") else {
                 throw BenchmarkError("unmerge answered \(response.status): \(response.body.prefix(500))")
             }
-            merges.append(Self.milliseconds(merge))
-            unmerges.append(Self.milliseconds(unmerge))
+            merges.append(merge.milliseconds)
+            unmerges.append(unmerge.milliseconds)
         }
         let report = """
             ## Admin benchmark
@@ -135,15 +110,14 @@ struct AdminBenchmarkCommand: ParsableCommand {
             |---|---|
             | machine | \(MachineDescription.current(solmu: solmu, loadBefore: MachineDescription.loadAverage()).summary) |
             | customers | \(customers) generated + 2 with \(links) links; one in \(duplicateEvery) a planted duplicate |
-            | import | \(Self.seconds(importTime)) s |
-            | `solmu admin duplicates` (end to end: token, scan incl. reading every customer from SQLite, JSON of \(pairs.count) pairs) | **\(Self.seconds(scanTime)) s** |
+            | import | \(oneDecimal(imported.seconds)) s |
+            | `solmu admin duplicates` (end to end: token, scan incl. reading every customer from SQLite, JSON of \(pairs.count) pairs) | **\(oneDecimal(scanTime.seconds)) s** |
             | planted pairs found (sample of \(ids.pairs.count), default threshold) | \(plantedFound) |
             | merge of a customer with \(links) links (\(rounds) rounds, client-side, HTTP included) | p50 \(Self.percentile(merges, 0.5)) ms, p99 \(Self.percentile(merges, 0.99)) ms, max \(String(format: "%.1f", merges.max() ?? 0)) ms |
             | unmerge of it | p50 \(Self.percentile(unmerges, 0.5)) ms, p99 \(Self.percentile(unmerges, 0.99)) ms, max \(String(format: "%.1f", unmerges.max() ?? 0)) ms |
             | server peak RSS | \(server.peakResidentBytes().map { "\($0 / 1_048_576) MiB" } ?? "unknown") |
             """
-        print(report)
-        if let output { try report.write(toFile: output, atomically: true, encoding: .utf8) }
+        try paths.publish(report)
     }
 
     /// The planted pairs by their e-mail addresses (to look up ids later) and the two wide customers.
@@ -174,7 +148,7 @@ struct AdminBenchmarkCommand: ParsableCommand {
     private func customerIDs(port: Int, environment: [String: String], planted: [(String, String)]) throws
         -> (wideSurvivor: String, wideDuplicate: String, pairs: [Set<String>])
     {
-        let solmu = Subprocess.locate(self.solmu)!
+        let solmu = try paths.locateSolmu()
         func id(_ email: String) throws -> String {
             let shown = try Subprocess.run(solmu, ["admin", "customer", "show", "--identifier", "email:\(email)", "--json"],
                                            environment: environment, separateErrors: true)
@@ -194,24 +168,12 @@ struct AdminBenchmarkCommand: ParsableCommand {
         [("Authorization", "Bearer \(token)"), ("Content-Type", "application/json")]
     }
 
-    static func seconds(_ duration: Duration) -> String {
-        String(format: "%.1f", Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18)
-    }
-
-    static func milliseconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) * 1_000 + Double(duration.components.attoseconds) / 1e15
-    }
-
     static func percentile(_ values: [Double], _ fraction: Double) -> String {
         let sorted = values.sorted()
         guard !sorted.isEmpty else { return "-" }
         return String(format: "%.1f", sorted[min(sorted.count - 1, Int((Double(sorted.count) * fraction).rounded(.up)) - 1)])
     }
 
-    private func progress(_ message: String) {
-        let time = Date().formatted(.iso8601.time(includingFractionalSeconds: false))
-        FileHandle.standardError.write(Data("[\(time)] \(message)\n".utf8))
-    }
 }
 
 /// The profile of a generated person: name, birth date, postal code, drawn from pools large

@@ -12,7 +12,7 @@ struct SolmuBenchmarkCommand: ParsableCommand {
 }
 
 /// `solmu-benchmark service`: import a generated customer base, then load the server with wrk.
-struct BenchmarkCommand: ParsableCommand {
+struct BenchmarkCommand: Benchmark {
     static let configuration = CommandConfiguration(
         commandName: "service",
         abstract: "Measure Solmu: bulk import, then resolve and token throughput with wrk (the default).",
@@ -40,20 +40,13 @@ struct BenchmarkCommand: ParsableCommand {
     @Option(help: "Where the data, database, keys, scripts and logs go (never commit it).")
     var workDir = ".build/benchmark"
 
-    @Option(help: "The solmu binary to measure.")
-    var solmu = ".build/release/solmu"
-
     @Option(help: "The wrk binary: a path, or a name looked up on PATH.")
     var wrk = "wrk"
-
-    @Option(help: "The policy directory the server and import use.")
-    var policies = "policies"
 
     @Flag(help: "Reuse the database in the work directory instead of generating and importing.")
     var skipImport = false
 
-    @Option(help: "Also write the Markdown report to this file.")
-    var output: String?
+    @OptionGroup var paths: BenchmarkPaths
 
     @Option(help: "Seed of the generated data.")
     var seed: UInt64 = 42
@@ -78,33 +71,20 @@ struct BenchmarkCommand: ParsableCommand {
         guard sampleSize >= 9 else { throw ValidationError("--sample-size must be at least 9 (one of each input form)") }
     }
 
-    func run() throws {
-        RunningChildren.stopOnSignals()
-        do {
-            try measure()
-        } catch let error as BenchmarkError {
-            FileHandle.standardError.write(Data("solmu-benchmark: error: \(error.description)\n".utf8))
-            throw ExitCode.failure
-        }
-    }
-
-    private func measure() throws {
+    func measure() throws {
         let loadBefore = MachineDescription.loadAverage()
         if let loadBefore, loadBefore > 0.5 {
             progress("warning: load average \(loadBefore) before the start: other processes are busy, the figures will be lower")
         }
-        guard let solmu = Subprocess.locate(solmu) else {
-            throw BenchmarkError("no solmu binary at \(self.solmu): build it with `swift build -c release --product solmu` or pass --solmu PATH")
-        }
+        let solmu = try paths.locateSolmu()
         let wrk = try WrkRunner.locate(self.wrk)
-        guard FileManager.default.fileExists(atPath: policies) else {
-            throw BenchmarkError("no policy directory at \(policies): run from the repository root or pass --policies DIR")
+        guard FileManager.default.fileExists(atPath: paths.policies) else {
+            throw BenchmarkError("no policy directory at \(paths.policies): run from the repository root or pass --policies DIR")
         }
-        let directory = URL(fileURLWithPath: workDir, isDirectory: true).standardizedFileURL
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let database = directory.appendingPathComponent("solmu.sqlite")
-        let storage = ["--database", "sqlite:" + database.path,
-                       "--keys", directory.appendingPathComponent("keys").path, "--policies", policies]
+        let work = try BenchmarkDirectory(workDir, policies: paths.policies, fresh: false)
+        let directory = work.url
+        let database = work.database
+        let storage = work.storage
         let dataSet = DataSet(customers: customers, seed: seed, directory: directory)
 
         var importResult: ImportResult?
@@ -114,7 +94,7 @@ struct BenchmarkCommand: ParsableCommand {
             }
             progress("reusing \(database.path); the sample assumes it holds --customers \(customers) --seed \(seed)")
         } else {
-            importResult = try importCustomers(dataSet: dataSet, solmu: solmu, database: database, storage: storage)
+            importResult = try importCustomers(dataSet: dataSet, solmu: solmu, work: work)
         }
 
         let sample = dataSet.sample(count: sampleSize)
@@ -136,44 +116,32 @@ struct BenchmarkCommand: ParsableCommand {
             report = try load(server: server, solmu: solmu, loadBefore: loadBefore, wrk: wrk, sample: sample, pathsFile: sampleFiles.paths, directory: directory, importResult: importResult)
         }
 
-        print(report.markdown)
-        if let output {
-            try report.markdown.write(toFile: output, atomically: true, encoding: .utf8)
-            progress("report written to \(output)")
-        }
+        try paths.publish(report.markdown)
         if !report.invalidities.isEmpty {
             throw BenchmarkError("the run is invalid: " + report.invalidities.joined(separator: "; "))
         }
     }
 
     /// Generates the customers (or reuses an identical file) and imports them into a fresh database.
-    private func importCustomers(dataSet: DataSet, solmu: URL, database: URL, storage: [String]) throws -> ImportResult {
-        let clock = ContinuousClock()
+    private func importCustomers(dataSet: DataSet, solmu: URL, work: BenchmarkDirectory) throws -> ImportResult {
         progress("generating \(customers) customers (seed \(seed)) into \(dataSet.ndjsonFile.path)")
-        let generation = try clock.measure { _ = try dataSet.writeCustomers() }
-        progress("customers file ready in \(generation.formatted(.units(allowed: [.seconds], fractionalPart: .show(length: 1))))")
+        let generation = try ContinuousClock().measure { _ = try dataSet.writeCustomers() }
+        progress("customers file ready in \(oneDecimal(generation.seconds)) s")
 
         for suffix in ["", "-wal", "-shm", "-journal"] {
-            try? FileManager.default.removeItem(atPath: database.path + suffix)
+            try? FileManager.default.removeItem(atPath: work.database.path + suffix)
         }
         try? FileManager.default.removeItem(at: dataSet.rejectsFile)
         progress("running solmu import into a fresh database")
-        var run: (status: Int32, output: String) = (0, "")
-        let elapsed = try clock.measure {
-            run = try Subprocess.run(solmu, ["import", dataSet.ndjsonFile.path, "--rejects", dataSet.rejectsFile.path, "--quiet"] + storage)
-        }
-        guard run.status == 0 else {
-            throw BenchmarkError("solmu import exited with status \(run.status):\n\(run.output)")
-        }
-        if run.output.contains("USAGE: solmu import") {
+        let run = try work.importCustomers(dataSet.ndjsonFile, solmu: solmu, extraArguments: ["--rejects", dataSet.rejectsFile.path])
+        if run.summary.contains("USAGE: solmu import") {
             throw BenchmarkError("""
                 solmu import printed its help and exited 0 instead of importing: the binary never reached \
                 the async run() of its subcommands (see "Entry point fixed in 97c11bb" in docs/performance.md)
                 """)
         }
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        let result = try ImportResult(summary: run.output, wallSeconds: seconds)
-        progress(run.output.trimmingCharacters(in: .whitespacesAndNewlines) + String(format: " [wall %.1f s]", seconds))
+        let result = try ImportResult(summary: run.summary, wallSeconds: run.seconds)
+        progress(run.summary + " [wall \(oneDecimal(run.seconds)) s]")
         guard result.rejected == 0, result.identifiers == 3 * customers else {
             throw BenchmarkError("""
                 solmu import linked \(result.identifiers) of \(3 * customers) identifiers and rejected \(result.rejected) lines \
@@ -246,10 +214,5 @@ struct BenchmarkCommand: ParsableCommand {
             }
         }
         progress("checked \(checked.count) sample resolves: all 200")
-    }
-
-    private func progress(_ message: String) {
-        let time = Date().formatted(.iso8601.time(includingFractionalSeconds: false))
-        FileHandle.standardError.write(Data("[\(time)] \(message)\n".utf8))
     }
 }

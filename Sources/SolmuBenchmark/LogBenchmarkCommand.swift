@@ -3,7 +3,7 @@ import Foundation
 
 /// `solmu-benchmark log`: the verifiable link log at scale: appends with the tree, verifying a
 /// million entries, serving inclusion proofs.
-struct LogBenchmarkCommand: ParsableCommand {
+struct LogBenchmarkCommand: Benchmark {
     static let configuration = CommandConfiguration(
         commandName: "log",
         abstract: "Measure the verifiable log: appends (with the Merkle tree), verification, inclusion proofs.",
@@ -27,37 +27,26 @@ struct LogBenchmarkCommand: ParsableCommand {
     @Option(help: "Where the data goes (never commit it).")
     var workDir = ".build/benchmark-log"
 
-    @Option(help: "The solmu binary to measure.")
-    var solmu = ".build/release/solmu"
-
     @Option(help: "The wrk binary.")
     var wrk = "wrk"
 
-    @Option(help: "The policy directory.")
-    var policies = "policies"
+    @OptionGroup var paths: BenchmarkPaths
 
-    @Option(help: "Also write the Markdown report to this file.")
-    var output: String?
-
-    func run() throws {
-        RunningChildren.stopOnSignals()
-        do {
-            try measure()
-        } catch let error as BenchmarkError {
-            FileHandle.standardError.write(Data("solmu-benchmark: error: \(error.description)\n".utf8))
-            throw ExitCode.failure
+    func validate() throws {
+        guard (1...SyntheticCustomer.maximumCount).contains(customers) else {
+            throw ValidationError("--customers must be from 1 to \(SyntheticCustomer.maximumCount)")
         }
+        guard (1...3600).contains(duration) else { throw ValidationError("--duration must be from 1 to 3600 seconds") }
+        guard connections >= 2 else { throw ValidationError("--connections must be at least 2 (wrk runs 2 threads)") }
     }
 
-    private func measure() throws {
-        guard let solmu = Subprocess.locate(solmu) else { throw BenchmarkError("no solmu binary at \(self.solmu)") }
+    func measure() throws {
+        let solmu = try paths.locateSolmu()
         let wrk = try WrkRunner.locate(self.wrk)
-        let directory = URL(fileURLWithPath: workDir, isDirectory: true).standardizedFileURL
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let database = directory.appendingPathComponent("solmu.sqlite")
-        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: database.path + suffix) }
-        let keys = directory.appendingPathComponent("keys").path
-        let storage = ["--database", "sqlite:" + database.path, "--keys", keys, "--policies", policies]
+        let work = try BenchmarkDirectory(workDir, policies: paths.policies)
+        let directory = work.url
+        let keys = work.keys
+        let storage = work.storage
         let clock = ContinuousClock()
 
         let file = directory.appendingPathComponent("customers.ndjson")
@@ -65,9 +54,7 @@ struct LogBenchmarkCommand: ParsableCommand {
         for index in 0..<customers { try writer.write(SyntheticCustomer(index: index, seed: 11).ndjsonLine) }
         try writer.close()
         progress("importing \(customers) customers")
-        var imported: (status: Int32, output: String) = (0, "")
-        let importTime = try clock.measure { imported = try Subprocess.run(solmu, ["import", file.path, "--quiet"] + storage) }
-        guard imported.status == 0 else { throw BenchmarkError("solmu import failed:\n\(imported.output)") }
+        let importTime = try work.importCustomers(file, solmu: solmu).seconds
         let entries = customers * 4
 
         let port = try LoopbackHTTP.freePort()
@@ -93,10 +80,10 @@ struct LogBenchmarkCommand: ParsableCommand {
 
         let token = try LoopbackHTTP.token(port: port, client: "auditor", secret: "auditor-dev-secret", scope: "audit:read")
         var generator = SeededGenerator(seed: 5)
-        let paths = (0..<10_000).map { _ in "/log/proof/inclusion?index=\(UInt64.random(in: 0..<UInt64(entries), using: &generator))&size=\(entries)" }
+        let proofPaths = (0..<10_000).map { _ in "/log/proof/inclusion?index=\(UInt64.random(in: 0..<UInt64(entries), using: &generator))&size=\(entries)" }
         let pathsFile = directory.appendingPathComponent("inclusion-paths.txt")
-        try (paths.joined(separator: "\n") + "\n").write(to: pathsFile, atomically: true, encoding: .utf8)
-        let check = try LoopbackHTTP.request(port: port, path: paths[0], headers: [("Authorization", "Bearer \(token)")])
+        try (proofPaths.joined(separator: "\n") + "\n").write(to: pathsFile, atomically: true, encoding: .utf8)
+        let check = try LoopbackHTTP.request(port: port, path: proofPaths[0], headers: [("Authorization", "Bearer \(token)")])
         guard check.status == 200, check.body.contains("hashes") else { throw BenchmarkError("inclusion proof answered \(check.status): \(check.body.prefix(300))") }
         let runner = WrkRunner(wrk: wrk, threads: 2, connections: connections, duration: duration, directory: directory)
         progress("wrk: GET /log/proof/inclusion for \(duration) s")
@@ -110,21 +97,14 @@ struct LogBenchmarkCommand: ParsableCommand {
             |---|---|
             | machine | \(MachineDescription.current(solmu: solmu, loadBefore: MachineDescription.loadAverage()).summary) |
             | log | \(entries) entries (\(customers) customers imported, 4 entries each) |
-            | `solmu import` (customers, links, log entries and the tree in the same transactions) | \(AdminBenchmarkCommand.seconds(importTime)) s = **\(Int(Double(entries) / Self.seconds(importTime))) entries/s** |
-            | `solmu audit export` (all entries over HTTP, JSON Lines) | \(AdminBenchmarkCommand.seconds(exportTime)) s |
-            | `solmu audit verify --export` (offline: signature, \(entries) leaves, root, meaning) | **\(AdminBenchmarkCommand.seconds(offlineTime)) s** |
-            | `solmu audit verify` (online: fetching every entry included) | \(AdminBenchmarkCommand.seconds(onlineTime)) s |
+            | `solmu import` (customers, links, log entries and the tree in the same transactions) | \(oneDecimal(importTime)) s = **\(Int(Double(entries) / importTime)) entries/s** |
+            | `solmu audit export` (all entries over HTTP, JSON Lines) | \(oneDecimal(exportTime.seconds)) s |
+            | `solmu audit verify --export` (offline: signature, \(entries) leaves, root, meaning) | **\(oneDecimal(offlineTime.seconds)) s** |
+            | `solmu audit verify` (online: fetching every entry included) | \(oneDecimal(onlineTime.seconds)) s |
             | GET /log/proof/inclusion, wrk 2 threads, \(connections) connections, \(duration) s | \(Int(proofs.requestsPerSecond)) req/s, p50 \(ms(proofs.p50)), **p99 \(ms(proofs.p99))**, non-2xx \(proofs.non2xx), socket errors \(proofs.socketErrors) |
             """
-        print(report)
-        if let output { try report.write(toFile: output, atomically: true, encoding: .utf8) }
+        try paths.publish(report)
     }
 
-    static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-    }
 
-    private func progress(_ message: String) {
-        FileHandle.standardError.write(Data("[\(Date().formatted(.iso8601.time(includingFractionalSeconds: false)))] \(message)\n".utf8))
-    }
 }

@@ -178,7 +178,7 @@ struct AuditVerifyCommand: AsyncParsableCommand {
         while start < count {
             let end = min(count, start + 1_000)
             let data = try await client.call(.GET, "/log/entries?start=\(start)&end=\(end)")
-            let page = try LogAudit.decoder.decode(LogEntriesPage.self, from: data)
+            let page = try LogAudit.makeDecoder().decode(LogEntriesPage.self, from: data)
             entries += page.entries
             guard !page.entries.isEmpty else { break }
             start += UInt64(page.entries.count)
@@ -316,7 +316,7 @@ struct AuditLogCommand: AsyncParsableCommand {
                 var path = "/v1/link-log?after=\(after)&limit=1000"
                 if let customer { path += "&customer=\(customer)" }
                 let data = try await client.call(.GET, path)
-                let page = try LogAudit.decoder.decode(LinkLogPageView.self, from: data)
+                let page = try LogAudit.makeDecoder().decode(LinkLogPageView.self, from: data)
                 for entry in page.entries where (actor == nil || entry.record.actor == actor)
                     && (action == nil || entry.record.action.rawValue == action)
                     && (from == nil || entry.record.time >= from!) && (to == nil || entry.record.time < to!) {

@@ -31,8 +31,6 @@ enum LogAudit {
         return decoder
     }
 
-    static var decoder: JSONDecoder { makeDecoder() }
-
     /// Decodes one entry per line, in order, on every core.
     static func decodeEntries(_ lines: [Substring], firstLineNumber: Int, path: String) throws -> [LinkLogEntry] {
         let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, lines.count / 10_000 + 1))

@@ -1,3 +1,4 @@
+public import CodedErrors
 /// Why a client assertion (`private_key_jwt`, RFC 7523 §2.2) was refused. Every code is answered
 /// with `invalid_client`; the codes exist for logs and tests.
 ///

@@ -1,3 +1,4 @@
+public import CodedErrors
 /// Why a DPoP proof (RFC 9449) was refused.
 ///
 /// Callers match on ``code``; two errors are equal when their codes are equal. ``Code/useNonce``

@@ -1,3 +1,4 @@
+public import CodedErrors
 /// Why the signing keys in the `keys/` directory could not be loaded or created.
 ///
 /// Errors name the offending file (paths are not secret) but never include key material.

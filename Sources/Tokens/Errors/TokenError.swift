@@ -1,3 +1,4 @@
+public import CodedErrors
 /// Why a token could not be issued or was refused.
 ///
 /// Callers match on ``code``; two errors are equal when their codes are equal, so tests can compare

@@ -1,7 +1,9 @@
+public import CodedErrors
+
 /// Why a checkpoint text was refused.
 ///
 /// Callers match on ``code``; two errors are equal when their codes are equal.
-public struct CheckpointError: Error, Sendable, Hashable, CustomStringConvertible {
+public struct CheckpointError: CodedError {
     /// The kind of defect.
     public enum Code: String, Sendable, Hashable, CaseIterable {
         /// The text does not end in a newline, has fewer than three lines, contains an empty
@@ -30,27 +32,5 @@ public struct CheckpointError: Error, Sendable, Hashable, CustomStringConvertibl
     public init(_ code: Code, reason: String) {
         self.code = code
         self.reason = reason
-    }
-
-    /// `CheckpointError.<code>: <reason>`.
-    public var description: String {
-        "CheckpointError.\(code.rawValue): \(reason)"
-    }
-
-    /// Whether two errors have the same code; the reasons are for people and do not count.
-    ///
-    /// - Parameters:
-    ///   - lhs: An error.
-    ///   - rhs: Another error.
-    /// - Returns: `true` when the codes are equal.
-    public static func == (lhs: CheckpointError, rhs: CheckpointError) -> Bool {
-        lhs.code == rhs.code
-    }
-
-    /// Feeds the code to `hasher`.
-    ///
-    /// - Parameter hasher: The hasher to feed.
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(code)
     }
 }

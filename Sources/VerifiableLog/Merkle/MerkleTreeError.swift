@@ -1,8 +1,10 @@
+public import CodedErrors
+
 /// Why a ``MerkleTree`` operation failed.
 ///
 /// Callers match on ``code``; two errors are equal when their codes are equal. Errors thrown by the
 /// node store itself (a database failure, say) are passed through unchanged, not wrapped.
-public struct MerkleTreeError: Error, Sendable, Hashable, CustomStringConvertible {
+public struct MerkleTreeError: CodedError {
     /// The kind of failure.
     public enum Code: String, Sendable, Hashable, CaseIterable {
         /// A size, index or range reaches beyond the leaves the tree has.
@@ -32,27 +34,5 @@ public struct MerkleTreeError: Error, Sendable, Hashable, CustomStringConvertibl
     public init(_ code: Code, reason: String) {
         self.code = code
         self.reason = reason
-    }
-
-    /// `MerkleTreeError.<code>: <reason>`.
-    public var description: String {
-        "MerkleTreeError.\(code.rawValue): \(reason)"
-    }
-
-    /// Whether two errors have the same code; the reasons are for people and do not count.
-    ///
-    /// - Parameters:
-    ///   - lhs: An error.
-    ///   - rhs: Another error.
-    /// - Returns: `true` when the codes are equal.
-    public static func == (lhs: MerkleTreeError, rhs: MerkleTreeError) -> Bool {
-        lhs.code == rhs.code
-    }
-
-    /// Feeds the code to `hasher`.
-    ///
-    /// - Parameter hasher: The hasher to feed.
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(code)
     }
 }

@@ -1,8 +1,10 @@
+public import CodedErrors
+
 /// Why a signed note, a note key or a signature was refused.
 ///
 /// Callers match on ``code``; two errors are equal when their codes are equal. The ``reason`` may
 /// name a key (its public name and key ID) but never contains key material or note text.
-public struct NoteError: Error, Sendable, Hashable, CustomStringConvertible {
+public struct NoteError: CodedError {
     /// The kind of failure.
     public enum Code: String, Sendable, Hashable, CaseIterable {
         /// The message is not a well-formed signed note: invalid UTF-8, a control character, no
@@ -42,27 +44,5 @@ public struct NoteError: Error, Sendable, Hashable, CustomStringConvertible {
     public init(_ code: Code, reason: String) {
         self.code = code
         self.reason = reason
-    }
-
-    /// `NoteError.<code>: <reason>`.
-    public var description: String {
-        "NoteError.\(code.rawValue): \(reason)"
-    }
-
-    /// Whether two errors have the same code; the reasons are for people and do not count.
-    ///
-    /// - Parameters:
-    ///   - lhs: An error.
-    ///   - rhs: Another error.
-    /// - Returns: `true` when the codes are equal.
-    public static func == (lhs: NoteError, rhs: NoteError) -> Bool {
-        lhs.code == rhs.code
-    }
-
-    /// Feeds the code to `hasher`.
-    ///
-    /// - Parameter hasher: The hasher to feed.
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(code)
     }
 }

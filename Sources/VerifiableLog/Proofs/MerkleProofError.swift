@@ -1,9 +1,11 @@
+public import CodedErrors
+
 /// Why an inclusion or consistency proof was rejected.
 ///
 /// Callers match on ``code``; two errors are equal when their codes are equal, so tests can compare
 /// against a code (`#expect(error?.code == .rootMismatch)`). The ``reason`` names what is wrong
 /// (sizes, indices, expected and actual lengths) and never contains hashes, so it is safe to log.
-public struct MerkleProofError: Error, Sendable, Hashable, CustomStringConvertible {
+public struct MerkleProofError: CodedError {
     /// The kind of defect.
     public enum Code: String, Sendable, Hashable, CaseIterable {
         /// A leaf hash, root hash or proof hash is not exactly 32 bytes.
@@ -44,27 +46,5 @@ public struct MerkleProofError: Error, Sendable, Hashable, CustomStringConvertib
     public init(_ code: Code, reason: String) {
         self.code = code
         self.reason = reason
-    }
-
-    /// `MerkleProofError.<code>: <reason>`.
-    public var description: String {
-        "MerkleProofError.\(code.rawValue): \(reason)"
-    }
-
-    /// Whether two errors have the same code; the reasons are for people and do not count.
-    ///
-    /// - Parameters:
-    ///   - lhs: An error.
-    ///   - rhs: Another error.
-    /// - Returns: `true` when the codes are equal.
-    public static func == (lhs: MerkleProofError, rhs: MerkleProofError) -> Bool {
-        lhs.code == rhs.code
-    }
-
-    /// Feeds the code to `hasher`.
-    ///
-    /// - Parameter hasher: The hasher to feed.
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(code)
     }
 }

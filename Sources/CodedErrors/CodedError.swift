@@ -1,6 +1,7 @@
-/// The shape every error of this module shares: a `Code` to match on and a fixed reason that
-/// never contains token content. Two errors are equal when their codes are (the reason is for
-/// people), as in swift-certificates.
+/// The shape Solmu's library errors share (tokens, keys, the verifiable log): a `Code` to match on
+/// and a reason for people that never contains secrets or personal data. Two errors are equal when
+/// their codes are (the reason does not count), as in swift-certificates; the description is
+/// `TypeName.code: reason`.
 public protocol CodedError: Error, Sendable, Hashable, CustomStringConvertible {
     associatedtype Code: RawRepresentable, Hashable, Sendable where Code.RawValue == String
     var code: Code { get }

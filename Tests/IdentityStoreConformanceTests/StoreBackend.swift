@@ -19,7 +19,7 @@ enum StoreBackend: String, CaseIterable, CustomTestStringConvertible, Sendable {
         case .sqlite:
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("solmu-conformance-\(UUID().uuidString)")
             return try SQLiteIdentityStore(
-                path: directory.appendingPathComponent("solmu.sqlite").path, rules: rules, hasher: IdentifierHasher(key: Self.logKey)
+                path: directory.appendingPathComponent("solmu.sqlite").path, rules: rules, keys: LinkLogKeys(master: Self.logKey)
             )
         }
     }

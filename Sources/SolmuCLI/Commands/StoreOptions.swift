@@ -55,7 +55,7 @@ struct StoreOptions: ParsableArguments {
         do {
             let database = try SQLiteDatabase(path: path)
             return (
-                SQLiteIdentityStore(database: database, rules: policies.rules, hasher: IdentifierHasher(key: keys.linkLogKey)),
+                SQLiteIdentityStore(database: database, rules: policies.rules, keys: LinkLogKeys(master: keys.linkLogKey)),
                 SQLiteLoginStore(database: database)
             )
         } catch {

@@ -125,9 +125,10 @@ struct AuditVerifyCommand: AsyncParsableCommand {
             let verifier = try audit.noteVerifier()
             let note: String
             var entries: [LinkLogEntry]
+            var leaves: [TreeHash] = []
             var client: AdminClient?
             if let export {
-                (note, entries) = try LogExportFile.read(export)
+                (note, entries, leaves) = try LogExportFile.read(export)
             } else {
                 let connected = try await audit.connect()
                 client = connected
@@ -137,12 +138,12 @@ struct AuditVerifyCommand: AsyncParsableCommand {
             let checkpoint = try openCheckpoint(note, verifier: verifier, what: "the checkpoint")
             if let client {
                 entries = try await fetchEntries(client, count: checkpoint.size)
+                leaves = LogAudit.leafHashes(entries)
             }
             guard UInt64(entries.count) == checkpoint.size else {
                 throw LogAudit.Finding(sequence: nil, problem: "the checkpoint covers \(checkpoint.size) entries, but \(entries.count) were given")
             }
             if let finding = LogAudit.checkMeaning(entries, start: 0) { throw finding }
-            let leaves = LogAudit.leafHashes(entries)
             if TreeHasher.rootHash(leafHashes: leaves) != checkpoint.rootHash {
                 if let client, let bad = try await firstBadEntry(client, leaves: leaves, checkpoint: checkpoint) {
                     throw LogAudit.Finding(sequence: Int64(bad) + 1, problem: "the entry differs from the one the signed tree holds (changed or replaced)")

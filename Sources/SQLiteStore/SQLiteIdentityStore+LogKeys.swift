@@ -43,13 +43,13 @@ extension SQLiteIdentityStore {
             ).map(Self.logEntry(from:))
             var customerKeys: [CustomerID: CustomerLogKey?] = [:]
             return try entries.map { entry in
-                guard let row = try Row.fetchOne(
-                    db.cachedStatement(sql: "SELECT customer_id, sealed FROM link_log_details WHERE sequence = ?"), arguments: [entry.sequence]
+                // A detail is sealed under the key of its entry's customer.
+                guard let sealed = try Data.fetchOne(
+                    db.cachedStatement(sql: "SELECT sealed FROM link_log_details WHERE sequence = ?"), arguments: [entry.sequence]
                 ) else { return ReviewedLogEntry(entry: entry, detail: nil) }
-                let owner = try Self.customerID(row["customer_id"])
+                let owner = entry.record.customerID
                 if customerKeys[owner] == nil { customerKeys[owner] = try self.logKey(of: owner, db: db) }
                 guard let key = customerKeys[owner] ?? nil else { return ReviewedLogEntry(entry: entry, detail: nil) }
-                let sealed: Data = row["sealed"]
                 return ReviewedLogEntry(entry: entry, detail: try key.open(Array(sealed), sequence: entry.sequence))
             }
         }
@@ -66,7 +66,7 @@ extension SQLiteIdentityStore {
         record.relatedCustomerID = related
         record.mergeID = mergeID
         let sequence = try append(record, db: db)
-        try saveDetail(LinkLogDetail(value: identifier.value), sequence: sequence, customer: customer, lookup: keys.lookupHash(identifier), key: key, db: db)
+        try saveDetail(LinkLogDetail(value: identifier.value), sequence: sequence, lookup: keys.lookupHash(identifier), key: key, db: db)
     }
 
     /// `recordEvent`: the record as given, or about `identifier` under the customer's key.
@@ -80,39 +80,43 @@ extension SQLiteIdentityStore {
         keyed.namespace = identifier.namespace
         keyed.valueHash = key.hasher.hash(identifier)
         let sequence = try append(keyed, db: db)
-        try saveDetail(LinkLogDetail(value: identifier.value), sequence: sequence, customer: record.customerID,
-                       lookup: keys.lookupHash(identifier), key: key, db: db)
+        try saveDetail(LinkLogDetail(value: identifier.value), sequence: sequence, lookup: keys.lookupHash(identifier), key: key, db: db)
         return LinkLogEntry(sequence: sequence, record: keyed)
     }
 
-    func createLogKey(for customer: CustomerID, db: Database) throws -> CustomerLogKey {
+    /// A new customer's key, for the row about to be inserted: the wrapped form goes in `log_key`.
+    func newLogKey(for customer: CustomerID) throws -> (key: CustomerLogKey, wrapped: Data) {
         let (key, wrapped) = try keys.newCustomerKey(for: customer)
-        try db.cachedStatement(sql: "INSERT INTO customer_log_keys (customer_id, wrapped) VALUES (?, ?)")
-            .execute(arguments: [customer.rawValue, Data(wrapped)])
+        return (key, Data(wrapped))
+    }
+
+    /// The customer's key; one written before keys existed gets one on first use.
+    func requireLogKey(of customer: CustomerID, db: Database) throws -> CustomerLogKey {
+        if let key = try logKey(of: customer, db: db) { return key }
+        let (key, wrapped) = try newLogKey(for: customer)
+        try db.cachedStatement(sql: "UPDATE customers SET log_key = ? WHERE id = ?").execute(arguments: [wrapped, customer.rawValue])
         return key
     }
 
-    /// The key of a customer written before keys existed is created on first use.
-    func requireLogKey(of customer: CustomerID, db: Database) throws -> CustomerLogKey {
-        try logKey(of: customer, db: db) ?? createLogKey(for: customer, db: db)
-    }
-
+    /// `nil` for an erased customer (and one from before keys).
     func logKey(of customer: CustomerID, db: Database) throws -> CustomerLogKey? {
         guard let wrapped = try Data.fetchOne(
-            db.cachedStatement(sql: "SELECT wrapped FROM customer_log_keys WHERE customer_id = ?"), arguments: [customer.rawValue]
+            db.cachedStatement(sql: "SELECT log_key FROM customers WHERE id = ?"), arguments: [customer.rawValue]
         ) else { return nil }
         return try keys.customerKey(wrapped: Array(wrapped), for: customer)
     }
 
-    func saveDetail(_ detail: LinkLogDetail, sequence: Int64, customer: CustomerID, lookup: String?, key: CustomerLogKey, db: Database) throws {
-        try db.cachedStatement(sql: "INSERT INTO link_log_details (sequence, customer_id, lookup, sealed) VALUES (?, ?, ?, ?)")
-            .execute(arguments: [sequence, customer.rawValue, lookup, Data(try key.seal(detail, sequence: sequence))])
+    func saveDetail(_ detail: LinkLogDetail, sequence: Int64, lookup: String?, key: CustomerLogKey, db: Database) throws {
+        try db.cachedStatement(sql: "INSERT INTO link_log_details (sequence, lookup, sealed) VALUES (?, ?, ?)")
+            .execute(arguments: [sequence, lookup, Data(try key.seal(detail, sequence: sequence))])
     }
 
-    /// Erasure: the key and every detail of `customer` go; their entries' hashes can no longer be
+    /// Erasure: the key and every detail of `customer`'s entries go; their hashes can no longer be
     /// tested against a guess.
     func forgetLogKey(of customer: CustomerID, db: Database) throws {
-        try db.cachedStatement(sql: "DELETE FROM link_log_details WHERE customer_id = ?").execute(arguments: [customer.rawValue])
-        try db.cachedStatement(sql: "DELETE FROM customer_log_keys WHERE customer_id = ?").execute(arguments: [customer.rawValue])
+        try db.cachedStatement(sql: """
+            DELETE FROM link_log_details WHERE sequence IN (SELECT sequence FROM link_log WHERE customer_id = ?)
+            """).execute(arguments: [customer.rawValue])
+        try db.cachedStatement(sql: "UPDATE customers SET log_key = NULL WHERE id = ?").execute(arguments: [customer.rawValue])
     }
 }

@@ -245,13 +245,13 @@ public final class SQLiteIdentityStore: IdentityStore {
                 return .failure(.conflict(kind: item.identifier.kind, namespace: item.identifier.namespace, owner: existing.customerID, requested: nil))
             }
         }
-        try db.cachedStatement(sql: "INSERT INTO customers (id, created_at, profile) VALUES (?, ?, ?)")
-            .execute(arguments: [new.id.rawValue, Self.millis(context.time), profileJSON])
-        let key = try createLogKey(for: new.id, db: db)
+        let (key, wrappedKey) = try newLogKey(for: new.id)
+        try db.cachedStatement(sql: "INSERT INTO customers (id, created_at, profile, log_key) VALUES (?, ?, ?, ?)")
+            .execute(arguments: [new.id.rawValue, Self.millis(context.time), profileJSON, wrappedKey])
         let created = try append(LinkLogRecord(time: context.time, actor: context.actor, action: .customerCreated, customerID: new.id, reason: context.reason), db: db)
         let name = [new.profile.givenName, new.profile.familyName].compactMap { $0 }.joined(separator: " ")
         if !name.isEmpty {
-            try saveDetail(LinkLogDetail(name: name), sequence: created, customer: new.id, lookup: nil, key: key, db: db)
+            try saveDetail(LinkLogDetail(name: name), sequence: created, lookup: nil, key: key, db: db)
         }
         var links: [Link] = []
         links.reserveCapacity(returnLinks ? new.identifiers.count : 0)

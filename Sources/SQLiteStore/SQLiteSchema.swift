@@ -254,23 +254,19 @@ enum SQLiteSchema {
         migrator.registerMigration("2026-11-24-customer-log-keys") { db in
             try db.execute(sql: """
                 -- Each customer's link-log key, wrapped under the log key (AES-256-GCM, bound to the
-                -- id). Entries hash identifier values under it; erasure deletes the row.
-                CREATE TABLE customer_log_keys (
-                    customer_id TEXT PRIMARY KEY NOT NULL,
-                    wrapped BLOB NOT NULL
-                ) WITHOUT ROWID;
+                -- id), in the customer's row: entries hash identifier values under it, and erasure
+                -- sets it to NULL (zeroed on disk by secure_delete).
+                ALTER TABLE customers ADD COLUMN log_key BLOB;
 
-                -- The readable side of entries (the value, the name), sealed under the customer's
-                -- key and bound to the entry's sequence; lookup is the identifier's hash under the
-                -- log key, for searching the log by identifier. Deleted on erasure.
+                -- The readable side of entries (the value, the name), sealed under the key of the
+                -- entry's customer and bound to its sequence; lookup is the identifier's hash under
+                -- the log key, for searching the log by identifier. Deleted on erasure.
                 CREATE TABLE link_log_details (
                     sequence INTEGER PRIMARY KEY,
-                    customer_id TEXT NOT NULL,
                     lookup TEXT,
                     sealed BLOB NOT NULL
                 );
                 CREATE INDEX link_log_details_by_lookup ON link_log_details(lookup) WHERE lookup IS NOT NULL;
-                CREATE INDEX link_log_details_by_customer ON link_log_details(customer_id);
                 """)
         }
         return migrator

@@ -42,5 +42,8 @@ struct LinkLogKeysTests {
         #expect(throws: IdentityGraphError.self) { try key.open(sealed, sequence: 43) }
         let other = try keys.newCustomerKey(for: anna).key
         #expect(throws: IdentityGraphError.self) { try other.open(sealed, sequence: 42) }
+        for detail in [LinkLogDetail(), LinkLogDetail(name: "Äiti Ö 😀"), LinkLogDetail(value: "", name: "x"), LinkLogDetail(value: "+358401234567", name: "Anna")] {
+            #expect(try key.open(try key.seal(detail, sequence: 7), sequence: 7) == detail)
+        }
     }
 }

@@ -12,7 +12,7 @@ struct LinkLogKeysTests {
 
     @Test func aWrappedKeyOpensOnlyForItsCustomerUnderItsLogKey() throws {
         let (key, wrapped) = try keys.newCustomerKey(for: anna)
-        #expect(wrapped.count == 12 + 32 + 16)
+        #expect(wrapped.count == 12 + 64 + 16)
         let reopened = try keys.customerKey(wrapped: wrapped, for: anna)
         #expect(reopened.hasher.hash(value) == key.hasher.hash(value))
         #expect(throws: IdentityGraphError.self) { try keys.customerKey(wrapped: wrapped, for: ben) }

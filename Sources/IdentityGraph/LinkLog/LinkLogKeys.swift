@@ -4,10 +4,10 @@ import Foundation
 
 /// The keys that keep personal data out of the link log and let erasure forget it.
 ///
-/// Each customer has their own random 32-byte secret, stored by the store only wrapped
-/// (AES-256-GCM under a key derived from the log key in `keys/`, bound to the customer id).
-/// From it come the key of the identifier hashes in their entries and the key that seals the
-/// readable detail kept beside the log. Erasure deletes the wrapped secret: the hashes in the
+/// Each customer has their own two random 32-byte keys, stored by the store only wrapped
+/// (AES-256-GCM under a key derived from the log key in `keys/`, bound to the customer id): the
+/// key of the identifier hashes in their entries and the key that seals the readable detail kept
+/// beside the log. Erasure deletes the wrapped secret: the hashes in the
 /// tree stay (so it still verifies) but nobody can test a guessed value against them or read the
 /// detail again. Searching the log by identifier uses a lookup hash under the log key that is
 /// stored beside the log, never in it, and is deleted with the detail.
@@ -23,10 +23,10 @@ public struct LinkLogKeys: Sendable {
 
     /// A new customer's key and its wrapped form, which is what the store keeps.
     public func newCustomerKey(for customer: CustomerID) throws -> (key: CustomerLogKey, wrapped: [UInt8]) {
-        let secret = SymmetricKey(size: .bits256)
-        let sealed = try AES.GCM.seal(secret.withUnsafeBytes { Array($0) }, using: wrapKey, authenticating: Array(customer.rawValue.utf8))
+        let secret = SymmetricKey(size: SymmetricKeySize(bitCount: CustomerLogKey.secretSize * 8)).withUnsafeBytes { Array($0) }
+        let sealed = try AES.GCM.seal(secret, using: wrapKey, authenticating: Array(customer.rawValue.utf8))
         guard let combined = sealed.combined else { throw IdentityGraphError.storage("cannot wrap a customer key") }
-        return (CustomerLogKey(secret: secret), Array(combined))
+        return (try CustomerLogKey(secret: secret), Array(combined))
     }
 
     /// The customer key from its wrapped form.
@@ -36,7 +36,7 @@ public struct LinkLogKeys: Sendable {
         do {
             let box = try AES.GCM.SealedBox(combined: wrapped)
             let secret = try AES.GCM.open(box, using: wrapKey, authenticating: Array(customer.rawValue.utf8))
-            return CustomerLogKey(secret: SymmetricKey(data: secret))
+            return try CustomerLogKey(secret: Array(secret))
         } catch {
             throw IdentityGraphError.storage("a customer's log key does not open under the log key")
         }
@@ -48,8 +48,8 @@ public struct LinkLogKeys: Sendable {
         lookup.hash(identifier)
     }
 
-    static func derive(_ key: SymmetricKey, _ info: String, bytes: Int = 32) -> SymmetricKey {
-        HKDF<SHA256>.deriveKey(inputKeyMaterial: key, info: Array(info.utf8), outputByteCount: bytes)
+    static func derive(_ key: SymmetricKey, _ info: String) -> SymmetricKey {
+        HKDF<SHA256>.deriveKey(inputKeyMaterial: key, info: Array(info.utf8), outputByteCount: 32)
     }
 }
 
@@ -59,11 +59,13 @@ public struct CustomerLogKey: Sendable {
     public let hasher: IdentifierHasher
     private let detailKey: SymmetricKey
 
-    init(secret: SymmetricKey) {
-        // One HKDF expansion gives both keys: the hash key, then the detail key.
-        let keys = LinkLogKeys.derive(secret, "solmu link-log customer keys v1", bytes: 64).withUnsafeBytes { Array($0) }
-        hasher = IdentifierHasher(key: SymmetricKey(data: keys[0..<32]))
-        detailKey = SymmetricKey(data: keys[32..<64])
+    /// Two independent random keys: the hash key, then the detail key (no derivation needed).
+    static let secretSize = 64
+
+    init(secret: [UInt8]) throws {
+        guard secret.count == Self.secretSize else { throw IdentityGraphError.storage("a customer's log key has the wrong length") }
+        hasher = IdentifierHasher(key: SymmetricKey(data: secret[0..<32]))
+        detailKey = SymmetricKey(data: secret[32..<64])
     }
 
     /// A record for `action` on `identifier`, its value hashed under this key.

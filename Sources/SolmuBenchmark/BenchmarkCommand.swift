@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Synchronization
 
 /// `solmu-benchmark`: the service benchmark (the default) and the admin benchmark.
 struct SolmuBenchmarkCommand: ParsableCommand {
@@ -60,6 +61,12 @@ struct BenchmarkCommand: Benchmark {
     @Option(help: "The channel's secret (default: the development secret <client>-dev-secret).")
     var clientSecret: String?
 
+    @Option(help: ArgumentHelp("Run on PostgreSQL: an admin URL (postgres://user:pass@host:port/db) from which the benchmark creates (drops and recreates) its own database solmu_benchmark; psql must be on PATH.", valueName: "url"))
+    var postgres: String?
+
+    @Option(help: "Instances of solmu serve on the one database (2 or more need --postgres); the load is split evenly over them.")
+    var instances = 1
+
     func validate() throws {
         guard (1...SyntheticCustomer.maximumCount).contains(customers) else {
             throw ValidationError("--customers must be from 1 to \(SyntheticCustomer.maximumCount)")
@@ -69,6 +76,9 @@ struct BenchmarkCommand: Benchmark {
             throw ValidationError("--threads must be at least 1 and --connections at least --threads")
         }
         guard sampleSize >= 9 else { throw ValidationError("--sample-size must be at least 9 (one of each input form)") }
+        guard (1...4).contains(instances) else { throw ValidationError("--instances must be from 1 to 4") }
+        guard instances == 1 || postgres != nil else { throw ValidationError("--instances \(instances) needs --postgres: SQLite serves one instance") }
+        guard connections >= instances, threads >= 1 else { throw ValidationError("--connections must be at least --instances") }
     }
 
     func measure() throws {
@@ -81,7 +91,8 @@ struct BenchmarkCommand: Benchmark {
         guard FileManager.default.fileExists(atPath: paths.policies) else {
             throw BenchmarkError("no policy directory at \(paths.policies): run from the repository root or pass --policies DIR")
         }
-        let work = try BenchmarkDirectory(workDir, policies: paths.policies, fresh: false)
+        let postgresDatabase = try postgres.map { try PostgresBenchmarkDatabase(adminURL: $0, reuse: skipImport) }
+        let work = try BenchmarkDirectory(workDir, policies: paths.policies, fresh: false, postgres: postgresDatabase?.url)
         let directory = work.url
         let database = work.database
         let storage = work.storage
@@ -89,7 +100,7 @@ struct BenchmarkCommand: Benchmark {
 
         var importResult: ImportResult?
         if skipImport {
-            guard FileManager.default.fileExists(atPath: database.path) else {
+            guard postgresDatabase != nil || FileManager.default.fileExists(atPath: database.path) else {
                 throw BenchmarkError("--skip-import: no database at \(database.path); run once without --skip-import")
             }
             progress("reusing \(database.path); the sample assumes it holds --customers \(customers) --seed \(seed)")
@@ -101,19 +112,28 @@ struct BenchmarkCommand: Benchmark {
         let sampleFiles = try dataSet.writeSample(sample)
         progress("sampled \(sample.count) identifiers to resolve: \(sampleFiles.table.path)")
 
-        let port = try LoopbackHTTP.freePort()
-        progress("starting solmu serve on 127.0.0.1:\(port) (log: \(directory.appendingPathComponent("server.log").path))")
-        let server = try ServerProcess(solmu: solmu, port: port, storage: storage, log: directory.appendingPathComponent("server.log"))
+        var servers: [ServerProcess] = []
         let report: BenchmarkReport
         do {
             defer {
-                progress("stopping the server (SIGTERM)")
-                let status = server.stop()
-                if status != 0 {
-                    progress("warning: the server " + (status.map { "exited with status \($0)" } ?? "did not stop within 20 s and was killed"))
+                for server in servers {
+                    progress("stopping the server on port \(server.port) (SIGTERM)")
+                    let status = server.stop()
+                    if status != 0 {
+                        progress("warning: the server " + (status.map { "exited with status \($0)" } ?? "did not stop within 20 s and was killed"))
+                    }
                 }
             }
-            report = try load(server: server, solmu: solmu, loadBefore: loadBefore, wrk: wrk, sample: sample, pathsFile: sampleFiles.paths, directory: directory, importResult: importResult)
+            // The first instance migrates and is ready before the others join it.
+            for index in 0..<instances {
+                let port = try LoopbackHTTP.freePort()
+                let log = directory.appendingPathComponent(index == 0 ? "server.log" : "server-\(index + 1).log")
+                progress("starting solmu serve on 127.0.0.1:\(port) (log: \(log.path))")
+                let server = try ServerProcess(solmu: solmu, port: port, storage: storage, log: log)
+                servers.append(server)
+                try server.waitUntilReady()
+            }
+            report = try load(servers: servers, solmu: solmu, loadBefore: loadBefore, wrk: wrk, sample: sample, pathsFile: sampleFiles.paths, directory: directory, importResult: importResult)
         }
 
         try paths.publish(report.markdown)
@@ -128,8 +148,10 @@ struct BenchmarkCommand: Benchmark {
         let generation = try ContinuousClock().measure { _ = try dataSet.writeCustomers() }
         progress("customers file ready in \(oneDecimal(generation.seconds)) s")
 
-        for suffix in ["", "-wal", "-shm", "-journal"] {
-            try? FileManager.default.removeItem(atPath: work.database.path + suffix)
+        if postgres == nil {
+            for suffix in ["", "-wal", "-shm", "-journal"] {
+                try? FileManager.default.removeItem(atPath: work.database.path + suffix)
+            }
         }
         try? FileManager.default.removeItem(at: dataSet.rejectsFile)
         progress("running solmu import into a fresh database")
@@ -151,31 +173,38 @@ struct BenchmarkCommand: Benchmark {
         return result
     }
 
-    /// Checks the endpoints answer as expected, then runs the three loads.
+    /// Checks the endpoints answer as expected, then runs the three loads, split evenly over the
+    /// instances (one wrk per instance, at the same time).
     private func load(
-        server: ServerProcess, solmu: URL, loadBefore: Double?, wrk wrkURL: URL, sample: [QuerySample], pathsFile: URL, directory: URL, importResult: ImportResult?
+        servers: [ServerProcess], solmu: URL, loadBefore: Double?, wrk wrkURL: URL, sample: [QuerySample], pathsFile: URL, directory: URL, importResult: ImportResult?
     ) throws -> BenchmarkReport {
-        try server.waitUntilReady()
-        progress("server ready")
+        progress("\(servers.count == 1 ? "server" : "\(servers.count) servers") ready")
         let secret = clientSecret ?? "\(client)-dev-secret"
-        let token = try fetchToken(port: server.port, secret: secret)
-        try checkResolves(port: server.port, token: token, sample: sample)
+        // One token, issued by the first instance, is accepted by every instance.
+        let token = try fetchToken(port: servers[0].port, secret: secret)
+        for server in servers { try checkResolves(port: server.port, token: token, sample: sample) }
 
-        let runner = WrkRunner(wrk: wrkURL, threads: threads, connections: connections, duration: duration, directory: directory)
-        let base = "http://127.0.0.1:\(server.port)"
-        progress("wrk: GET /health/live for \(duration) s")
-        let health = try runner.run(name: "health", url: base + "/health/live")
-        progress("wrk: GET /v1/resolve for \(duration) s")
-        let resolve = try runner.run(name: "resolve", url: base + "/v1/resolve",
-                                     script: runner.writeResolveScript(pathsFile: pathsFile, token: token))
-        progress("wrk: POST /oauth/token for \(duration) s")
-        let tokens = try runner.run(name: "token", url: base + "/oauth/token",
-                                    script: runner.writeTokenScript(clientID: client, secret: secret))
-        let peak = server.peakResidentBytes()
+        let runner = WrkRunner(wrk: wrkURL, threads: max(1, threads / servers.count), connections: connections / servers.count,
+                               duration: duration, directory: directory)
+        func everywhere(_ name: String, _ request: String, _ path: String, script: URL? = nil) throws -> WrkResult {
+            progress("wrk: \(request) for \(duration) s" + (servers.count > 1 ? " on \(servers.count) instances at once" : ""))
+            let results = Mutex<[Result<WrkResult, any Error>]>([])
+            let ports = servers.map(\.port)
+            DispatchQueue.concurrentPerform(iterations: ports.count) { index in
+                let result = Result { try runner.run(name: ports.count == 1 ? name : "\(name)-\(index + 1)", url: "http://127.0.0.1:\(ports[index])" + path, script: script) }
+                results.withLock { $0.append(result) }
+            }
+            return WrkResult.combined(try results.withLock { $0 }.map { try $0.get() })
+        }
+        let health = try everywhere("health", "GET /health/live", "/health/live")
+        let resolve = try everywhere("resolve", "GET /v1/resolve", "/v1/resolve", script: runner.writeResolveScript(pathsFile: pathsFile, token: token))
+        let tokens = try everywhere("token", "POST /oauth/token", "/oauth/token", script: runner.writeTokenScript(clientID: client, secret: secret))
+        let peak = servers.compactMap { $0.peakResidentBytes() }.max()
 
         return BenchmarkReport(
             machine: .current(solmu: solmu, loadBefore: loadBefore),
             load: .init(threads: threads, connections: connections, duration: duration, wrkVersion: runner.version()),
+            database: postgres == nil ? "SQLite" : "PostgreSQL (\(PostgresBenchmarkDatabase.name))", instances: servers.count,
             customers: customers, sampleSize: sample.count, importResult: importResult,
             health: health, resolve: resolve, token: tokens, peakResidentBytes: peak
         )

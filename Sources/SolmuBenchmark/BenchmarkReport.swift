@@ -11,6 +11,9 @@ struct BenchmarkReport {
 
     let machine: MachineDescription
     let load: Load
+    /// "SQLite" or "PostgreSQL (…)".
+    let database: String
+    let instances: Int
     let customers: Int
     let sampleSize: Int
     /// Nil with `--skip-import`.
@@ -73,6 +76,7 @@ struct BenchmarkReport {
         }
         lines.append("- Commit: \(machine.commit)")
         lines.append("- Command: `\(machine.commandLine)`")
+        lines.append("- Database: \(database), \(instances) instance\(instances == 1 ? "" : "s") of `solmu serve`" + (instances > 1 ? " (the load split evenly over them: one wrk per instance at the same time; req/s summed, latencies the worst instance's)" : ""))
         lines.append("- Load: \(load.wrkVersion), \(load.threads) threads, \(load.connections) connections, \(load.duration) s per endpoint, on the same machine as the server")
         lines.append("- Data: \(Self.count(Double(customers))) customers × 3 identifiers; resolve rotates over \(Self.count(Double(sampleSize))) sampled identifiers in mixed input forms")
         lines.append("")

@@ -52,12 +52,13 @@ struct BenchmarkDirectory {
     let keys: String
     let storage: [String]
 
-    init(_ path: String, policies: String, fresh: Bool = true) throws {
+    /// With `postgres`, the database is that URL instead of the SQLite file.
+    init(_ path: String, policies: String, fresh: Bool = true, postgres: String? = nil) throws {
         url = URL(fileURLWithPath: path, isDirectory: true).standardizedFileURL
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         database = url.appendingPathComponent("solmu.sqlite")
         keys = url.appendingPathComponent("keys").path
-        storage = ["--database", "sqlite:" + database.path, "--keys", keys, "--policies", policies]
+        storage = ["--database", postgres ?? ("sqlite:" + database.path), "--keys", keys, "--policies", policies]
         if fresh {
             for suffix in ["", "-wal", "-shm", "-journal"] { try? FileManager.default.removeItem(atPath: database.path + suffix) }
         }
@@ -87,3 +88,27 @@ extension Duration {
 
 /// `12.3` for a report.
 func oneDecimal(_ value: Double) -> String { String(format: "%.1f", value) }
+
+/// A PostgreSQL database made fresh for a benchmark run, through `psql` and an admin URL.
+struct PostgresBenchmarkDatabase {
+    /// The URL of the benchmark's own database (same server and credentials as the admin URL).
+    let url: String
+
+    static let name = "solmu_benchmark"
+
+    /// Drops and creates `solmu_benchmark` on the server of `adminURL` (unless `reuse`).
+    init(adminURL: String, reuse: Bool) throws {
+        guard var components = URLComponents(string: adminURL), ["postgres", "postgresql"].contains(components.scheme ?? "") else {
+            throw BenchmarkError("--postgres needs a postgres:// URL of a database the user may create databases from")
+        }
+        if !reuse {
+            for sql in ["DROP DATABASE IF EXISTS \(Self.name) WITH (FORCE)", "CREATE DATABASE \(Self.name)"] {
+                let run = try Subprocess.run(URL(fileURLWithPath: "/usr/bin/env"), ["psql", adminURL, "-v", "ON_ERROR_STOP=1", "-q", "-c", sql])
+                guard run.status == 0 else { throw BenchmarkError("psql could not run \(sql): \(run.output.prefix(300))") }
+            }
+        }
+        components.path = "/" + Self.name
+        guard let url = components.string else { throw BenchmarkError("cannot build the benchmark database's URL") }
+        self.url = url
+    }
+}

@@ -58,3 +58,21 @@ struct WrkResult {
         return Double(text)
     }
 }
+
+extension WrkResult {
+    /// Several simultaneous runs (one per instance) as one: counts and rates summed, each
+    /// percentile the worst run's (an upper bound of the combined percentile).
+    static func combined(_ results: [WrkResult]) -> WrkResult {
+        guard var total = results.first else { preconditionFailure("no wrk results to combine") }
+        for result in results.dropFirst() {
+            total.requests += result.requests
+            total.requestsPerSecond += result.requestsPerSecond
+            total.p50 = [total.p50, result.p50].compactMap { $0 }.max()
+            total.p99 = [total.p99, result.p99].compactMap { $0 }.max()
+            total.non2xx += result.non2xx
+            total.socketErrors += result.socketErrors
+            total.timeouts += result.timeouts
+        }
+        return total
+    }
+}

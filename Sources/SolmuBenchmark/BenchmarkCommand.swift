@@ -19,8 +19,9 @@ struct BenchmarkCommand: Benchmark {
         abstract: "Measure Solmu: bulk import, then resolve and token throughput with wrk (the default).",
         discussion: """
             Generates a deterministic NDJSON file of customers (email, Finnish mobile phone, plussa
-            card each) in the work directory, imports it into a fresh SQLite database with
-            `solmu import`, starts `solmu serve` on a free 127.0.0.1 port and runs wrk against
+            card each) in the work directory, imports it into a fresh SQLite database (or, with
+            --postgres, a fresh PostgreSQL database) with `solmu import`, starts `solmu serve` on a
+            free 127.0.0.1 port (--instances of them on PostgreSQL) and runs wrk against
             /health/live, GET /v1/resolve and POST /oauth/token. Prints a Markdown report.
             Build the server first: swift build -c release --product solmu
             """

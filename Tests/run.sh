@@ -12,6 +12,36 @@ venv=".build/venv"
 passed=0
 failed=0
 
+echo "== PostgreSQL"
+# A throwaway cluster for the PostgreSQL conformance runs, removed on exit however the run ends.
+postgres_dir=""
+stop_postgres() {
+  if [ -n "$postgres_dir" ]; then Tests/postgres-cluster.sh stop "$postgres_dir"; postgres_dir=""; fi
+}
+trap stop_postgres EXIT
+unset SOLMU_TEST_POSTGRES_URL
+postgres_env="$work/postgres.env"
+rm -f "$postgres_env"
+Tests/postgres-cluster.sh start "$postgres_env"
+postgres_status=$?
+if [ "$postgres_status" -eq 0 ]; then
+  # shellcheck disable=SC1090
+  . "$postgres_env"
+  rm -f "$postgres_env"
+  postgres_dir="$SOLMU_TEST_POSTGRES_DIR"
+  export SOLMU_TEST_POSTGRES_URL
+  echo "a throwaway PostgreSQL cluster runs in $postgres_dir"
+elif [ "$postgres_status" -eq 3 ]; then
+  echo "PostgreSQL not found: the PostgreSQL conformance runs are skipped"
+  if [ "${CI:-}" = "true" ]; then
+    echo "CI=true needs PostgreSQL: counted as one failure"
+    failed=$((failed + 1))
+  fi
+else
+  echo "could not start a PostgreSQL cluster: the PostgreSQL conformance runs are skipped"
+  failed=$((failed + 1))
+fi
+
 echo "== Swift tests"
 crosscheck="$work/phone-crosscheck.jsonl"
 rm -f "$crosscheck"

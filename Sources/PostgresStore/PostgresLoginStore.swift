@@ -396,7 +396,7 @@ public final class PostgresLoginStore: LoginStore {
     /// `lockedUntil` from a count read before, so a racing failure may bring an older answer.
     public func recordPasswordFailure(_ customer: CustomerID, lockedUntil: Date?) async throws -> Int {
         let until = lockedUntil.map(Self.millis)
-        try await rows("""
+        return try await rows("""
             UPDATE passwords
             SET failures = failures + 1, locked_until = GREATEST(locked_until, \(until)::bigint)
             WHERE customer_id = \(customer.rawValue)
@@ -443,7 +443,7 @@ public final class PostgresLoginStore: LoginStore {
 
     /// Runs one statement outside a transaction.
     private func execute(_ query: PostgresQuery) async throws {
-        try await database.withConnection { connection in
+        _ = try await database.withConnection { connection in
             try await connection.execute(query, logger: self.logger)
         }
     }

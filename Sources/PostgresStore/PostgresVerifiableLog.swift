@@ -1,5 +1,6 @@
 import Foundation
 import IdentityGraph
+import Identifiers
 import Logging
 import NIOCore
 import PostgresNIO

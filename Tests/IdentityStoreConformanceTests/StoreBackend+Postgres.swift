@@ -2,6 +2,7 @@ import CustomerLogin
 import Foundation
 import IdentityGraph
 import Identifiers
+import Logging
 import PostgresStore
 
 /// The PostgreSQL backend of the conformance suite: on when `SOLMU_TEST_POSTGRES_URL` names a
@@ -16,10 +17,17 @@ enum PostgresTestServer {
         guard let url else { throw PostgresStoreError(.invalidURL, reason: "SOLMU_TEST_POSTGRES_URL is not set") }
         var configuration = try PostgresConfiguration(url: url)
         try configuration.setPool(maximum: 8)
-        let database = try PostgresDatabase(configuration: configuration)
+        let database = try PostgresDatabase(configuration: configuration, logger: logger)
         database.startInBackground()
         return database
     }
+
+    /// Quiet: a pool asked for a connection a moment before its task runs warns, harmlessly.
+    private static let logger: Logger = {
+        var logger = Logger(label: "solmu.postgres.test")
+        logger.logLevel = .error
+        return logger
+    }()
 
     /// A new, empty, migrated database with its pool running.
     static func freshDatabase() async throws -> PostgresDatabase {
@@ -28,7 +36,7 @@ enum PostgresTestServer {
         try await admin.createDatabase(named: name)
         var configuration = admin.configuration.with(database: name)
         try configuration.setPool(minimum: 0, maximum: 4)
-        let database = try PostgresDatabase(configuration: configuration)
+        let database = try PostgresDatabase(configuration: configuration, logger: logger)
         database.startInBackground()
         try await database.migrate()
         return database

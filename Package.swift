@@ -253,13 +253,17 @@ let package = Package(
                 "PostgresStore", "IdentityGraph", "Identifiers", "VerifiableLog", "CodedErrors",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: swiftSettings
         ),
         // One conformance suite, run against every IdentityStore backend.
         .testTarget(
             name: "IdentityStoreConformanceTests",
-            dependencies: ["IdentityGraph", "Identifiers", "CustomerLogin", "SQLiteStore", "PostgresStore", "VerifiableLog"],
+            dependencies: [
+                "IdentityGraph", "Identifiers", "CustomerLogin", "SQLiteStore", "PostgresStore", "VerifiableLog",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "BulkImportTests", dependencies: ["BulkImport", "IdentityGraph", "Identifiers", "SQLiteStore"], swiftSettings: swiftSettings),

@@ -129,7 +129,7 @@ public struct PostgresConfiguration: Sendable, Equatable {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             let name = String(parts[0])
             guard let value = parts.count == 2 ? String(parts[1]).removingPercentEncoding : nil else {
-                throw PostgresStoreError(.invalidOption, reason: "database URL option \(Self.quoted(name)) has no value")
+                throw PostgresStoreError(.invalidOption, reason: "a database URL option has no value (name=value)")
             }
             switch name {
             case "sslmode":
@@ -155,7 +155,10 @@ public struct PostgresConfiguration: Sendable, Equatable {
                 }
                 connectTimeout = .seconds(seconds)
             default:
-                throw PostgresStoreError(.invalidOption, reason: "unknown database URL option \(Self.quoted(name))")
+                // The name is not echoed: it could be a secret pasted in the wrong place.
+                throw PostgresStoreError(
+                    .invalidOption, reason: "unknown database URL option; known: sslmode, sslrootcert, pool_min, pool_max, connect_timeout"
+                )
             }
         }
         if rootCertificatePath != nil, tlsMode == .require {
@@ -223,11 +226,5 @@ public struct PostgresConfiguration: Sendable, Equatable {
         configuration.options.maximumConnections = maximumConnections
         configuration.options.connectTimeout = connectTimeout
         return configuration
-    }
-
-    private static func quoted(_ name: String) -> String {
-        // Option names are short identifiers; anything else is not echoed (it could be a secret
-        // pasted in the wrong place).
-        name.count <= 32 && name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) ? "'\(name)'" : "(unnamed)"
     }
 }

@@ -196,6 +196,7 @@ let package = Package(
                 "Policies",
                 "Tokens",
                 "SQLiteStore",
+                "PostgresStore",
                 "BulkImport",
                 "SolmuHTTP",
                 "CustomerLogin",

@@ -196,19 +196,15 @@ public struct PostgresConfiguration: Sendable, Equatable {
         return copy
     }
 
-    /// The postgres-nio client configuration.
-    /// - Throws: `tlsConfiguration` when the root certificate file cannot be read.
-    public func clientConfiguration() throws(PostgresStoreError) -> PostgresClient.Configuration {
-        let tls: PostgresClient.Configuration.TLS
+    /// The TLS settings of `tlsMode`; `nil` for `disable`.
+    private func tlsConfiguration() throws(PostgresStoreError) -> TLSConfiguration? {
+        var configuration = TLSConfiguration.makeClientConfiguration()
         switch tlsMode {
         case .disable:
-            tls = .disable
+            return nil
         case .prefer, .require:
-            var configuration = TLSConfiguration.makeClientConfiguration()
             configuration.certificateVerification = .none
-            tls = tlsMode == .prefer ? .prefer(configuration) : .require(configuration)
         case .verifyCA, .verifyFull:
-            var configuration = TLSConfiguration.makeClientConfiguration()
             configuration.certificateVerification = tlsMode == .verifyFull ? .fullVerification : .noHostnameVerification
             if let rootCertificatePath {
                 do {
@@ -217,7 +213,40 @@ public struct PostgresConfiguration: Sendable, Equatable {
                     throw PostgresStoreError(.tlsConfiguration, reason: "cannot read the root certificates in \(rootCertificatePath)")
                 }
             }
-            tls = .require(configuration)
+        }
+        return configuration
+    }
+
+    /// The configuration of a single connection (``PostgresDatabase/checkConnection()``).
+    func connectionConfiguration() throws(PostgresStoreError) -> PostgresConnection.Configuration {
+        let tls: PostgresConnection.Configuration.TLS
+        if let configuration = try tlsConfiguration() {
+            let context: NIOSSLContext
+            do {
+                context = try NIOSSLContext(configuration: configuration)
+            } catch {
+                throw PostgresStoreError(.tlsConfiguration, reason: "cannot set up TLS")
+            }
+            tls = tlsMode == .prefer ? .prefer(context) : .require(context)
+        } else {
+            tls = .disable
+        }
+        var configuration = PostgresConnection.Configuration(
+            host: host, port: port, username: username, password: password, database: database, tls: tls
+        )
+        let (seconds, attoseconds) = connectTimeout.components
+        configuration.options.connectTimeout = .milliseconds(seconds * 1_000 + attoseconds / 1_000_000_000_000_000)
+        return configuration
+    }
+
+    /// The postgres-nio client configuration.
+    /// - Throws: `tlsConfiguration` when the root certificate file cannot be read.
+    public func clientConfiguration() throws(PostgresStoreError) -> PostgresClient.Configuration {
+        let tls: PostgresClient.Configuration.TLS
+        if let configuration = try tlsConfiguration() {
+            tls = tlsMode == .prefer ? .prefer(configuration) : .require(configuration)
+        } else {
+            tls = .disable
         }
         var configuration = PostgresClient.Configuration(
             host: host, port: port, username: username, password: password, database: database, tls: tls

@@ -66,6 +66,41 @@ public final class PostgresDatabase: Service, Sendable {
         }
     }
 
+    /// Opens one connection outside the pool and closes it: tells at once why the server cannot
+    /// be reached, where the pool would keep retrying.
+    /// - Throws: ``PostgresStoreError`` `database`, naming the server (without the password) and
+    ///   the problem (refused password, unknown database, TLS, network), never the server's text.
+    public func checkConnection() async throws {
+        let connection: PostgresConnection
+        do {
+            var quiet = logger
+            quiet.logLevel = .critical
+            connection = try await PostgresConnection.connect(configuration: try configuration.connectionConfiguration(), id: 0, logger: quiet)
+        } catch let error as PostgresStoreError {
+            throw error
+        } catch {
+            throw PostgresStoreError(.database, reason: "cannot connect to \(configuration.redactedURL): \(Self.connectionProblem(error))")
+        }
+        try? await connection.close()
+    }
+
+    static func connectionProblem(_ error: any Error) -> String {
+        guard let error = error as? PSQLError else { return "\(type(of: error))" }
+        if let state = error.serverInfo?[.sqlState] {
+            switch state {
+            case "28P01", "28000": return "the server refused the user or password (\(state))"
+            case "3D000": return "the database does not exist (\(state))"
+            case "53300": return "the server has too many connections (\(state))"
+            case "57P03": return "the server is starting up or shutting down (\(state))"
+            default: return "PostgreSQL error \(state)"
+            }
+        }
+        if error.code == .sslUnsupported { return "the server does not offer TLS" }
+        // Network and TLS errors (connection refused, certificate rejected) carry no secrets.
+        if let underlying = error.underlying { return "\(error.code): \(underlying)" }
+        return "\(error.code)"
+    }
+
     // MARK: - Transactions
 
     /// Runs `body` in a read-write transaction on one connection, retried when the server reports

@@ -455,8 +455,12 @@ public final class PostgresLoginStore: LoginStore {
         }
     }
 
+    /// Runs a statement ending in `RETURNING 1` and counts its rows on the server, so that a large
+    /// purge sends one number, not a row per deleted row.
     private func count(_ query: PostgresQuery, connection: PostgresConnection) async throws -> Int {
-        try await connection.execute(query, logger: logger)
+        let counted = PostgresQuery(unsafeSQL: "WITH changed AS (\(query.sql)) SELECT count(*) AS n FROM changed", binds: query.binds)
+        guard let row = try await connection.rows(counted, logger: logger).first else { return 0 }
+        return Int(try row.value("n", as: Int64.self))
     }
 
     private func insertChannel(_ clientID: String, session id: String, at time: Date, connection: PostgresConnection) async throws {

@@ -6,16 +6,25 @@
 /// takes one statement at a time).
 ///
 /// Portability to PostgreSQL-compatible distributed SQL (CockroachDB, YugabyteDB), as far as
-/// known without testing there:
-/// - the append-only guards are PL/pgSQL trigger functions (CockroachDB supports triggers only
-///   from v24.3; YugabyteDB supports them);
-/// - `pg_advisory_xact_lock` serializes migrations (CockroachDB accepts it but does not lock;
-///   YugabyteDB needs advisory locks enabled);
-/// - `session_channels.position` is `bigserial` (CockroachDB makes it `unique_rowid()`:
-///   unique and roughly ordered, which is all it is used for);
-/// - text columns that are ordered use `COLLATE "C"`;
-/// - everything else is plain SQL: `ON CONFLICT`, `RETURNING`, `FOR UPDATE`, `unnest` of arrays,
-///   data-modifying `WITH`, partial indexes.
+/// known without testing there (only PostgreSQL 15 is tested):
+/// - the append-only guards are PL/pgSQL trigger functions, `EXECUTE FUNCTION` syntax, with a
+///   statement-level `BEFORE TRUNCATE` trigger (CockroachDB has row-level triggers only from
+///   v24.3 and may lack statement-level and TRUNCATE triggers; YugabyteDB has them);
+/// - `pg_advisory_xact_lock` serializes migrations (CockroachDB does not implement advisory
+///   locks; YugabyteDB only with advisory locks enabled): there, run `solmu migrate` from one
+///   place before starting instances;
+/// - `session_channels.position` is `bigserial` (CockroachDB makes it `unique_rowid()`: unique
+///   and roughly ordered, which is all it is used for);
+/// - ordered text columns use `COLLATE "C"` (check the engine's support for that collation);
+/// - the single-row `log_head` locked with `SELECT … FOR UPDATE` serializes every graph change:
+///   correct on any engine, but on a distributed one each change pays a consensus round trip
+///   while holding that lock, so graph writes do not scale out;
+/// - reads run in `REPEATABLE READ, READ ONLY` transactions, writes in the default isolation;
+///   under SERIALIZABLE (CockroachDB's default) conflicts surface as SQLSTATE 40001, which
+///   ``PostgresDatabase`` retries;
+/// - otherwise plain SQL: `ON CONFLICT … DO UPDATE … WHERE`, `RETURNING`, `FOR UPDATE` on a
+///   join, multi-argument `unnest` of binary-encoded array parameters, data-modifying `WITH`,
+///   partial indexes, `GREATEST`, `strpos`, `information_schema.tables`.
 enum PostgresSchema {
     /// One named migration: its statements run in one transaction with its bookkeeping row.
     struct Migration: Sendable {

@@ -19,11 +19,14 @@ public final class PostgresDatabase: Service, Sendable {
     private let background = Mutex<Task<Void, Never>?>(nil)
 
     /// A pool for `configuration`; nothing connects before ``run()``.
-    /// - Parameter logger: Receives the driver's background messages (connection failures). Its
-    ///   metadata never includes the password.
+    /// - Parameter logger: Receives the driver's messages (connection failures), at `info` or
+    ///   above only: at `debug` and `trace` postgres-nio logs server notices and the rows it
+    ///   receives, which hold personal data. Its metadata never includes the password.
     /// - Throws: ``PostgresStoreError`` with code `tlsConfiguration` when the root certificates
     ///   cannot be read.
     public init(configuration: PostgresConfiguration, logger: Logger = Logger(label: "solmu.postgres")) throws(PostgresStoreError) {
+        var logger = logger
+        logger.logLevel = max(logger.logLevel, .info)
         self.configuration = configuration
         self.logger = logger
         client = PostgresClient(configuration: try configuration.clientConfiguration(), backgroundLogger: logger)

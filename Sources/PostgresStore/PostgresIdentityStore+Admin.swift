@@ -74,9 +74,8 @@ extension PostgresIdentityStore {
             let link = Link(identifier: identifier, customerID: customer,
                             provenance: Provenance(channel: context.actor, assurance: assurance, linkedAt: context.time))
             try await self.updateLink(link, connection: connection)
-            var record = self.hasher.record(.moved, identifier: identifier, customer: customer, assurance: assurance, context: context)
-            record.relatedCustomerID = existing.customerID
-            log.append(record)
+            try self.appendEntry(.moved, identifier: identifier, customer: customer, assurance: assurance, context: context,
+                                 related: existing.customerID, key: try await self.requireLogKey(of: customer, connection: connection), log: log)
             return .success(MoveOutcome(link: link, previousOwner: existing.customerID))
         }
         return try outcome.get()
@@ -169,12 +168,12 @@ extension PostgresIdentityStore {
                 time: context.time, actor: context.actor, action: .unmerged, customerID: merge.survivor, reason: context.reason,
                 operatorName: context.operatorName, relatedCustomerID: merge.duplicate, mergeID: mergeID
             ))
-            for link in plan.moved {
-                var record = self.hasher.record(.moved, identifier: link.identifier, customer: merge.duplicate,
-                                                assurance: link.provenance.assurance, context: context)
-                record.relatedCustomerID = merge.survivor
-                record.mergeID = mergeID
-                log.append(record)
+            if !plan.moved.isEmpty {
+                let key = try await self.requireLogKey(of: merge.duplicate, connection: connection)
+                for link in plan.moved {
+                    try self.appendEntry(.moved, identifier: link.identifier, customer: merge.duplicate, assurance: link.provenance.assurance,
+                                         context: context, related: merge.survivor, mergeID: mergeID, key: key, log: log)
+                }
             }
             var undone = merge
             undone.state = .undone
@@ -209,6 +208,7 @@ extension PostgresIdentityStore {
             try await connection.execute(
                 "DELETE FROM duplicate_candidates WHERE first_id = ANY(\(ids)::text[]) OR second_id = ANY(\(ids)::text[])", logger: self.logger
             )
+            try await self.forgetLogKeys(of: ids, connection: connection)
             for id in everyone {
                 log.append(LinkLogRecord(
                     time: context.time, actor: context.actor, action: .erased, customerID: id, reason: context.reason,

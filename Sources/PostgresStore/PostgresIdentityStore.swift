@@ -2,6 +2,7 @@ public import IdentityGraph
 public import Identifiers
 import Foundation
 import Logging
+import NIOCore
 import PostgresNIO
 
 /// The identity store on PostgreSQL, for several instances sharing one database.
@@ -13,17 +14,18 @@ import PostgresNIO
 public final class PostgresIdentityStore: IdentityStore {
     let database: PostgresDatabase
     let rules: GraphRules
-    let hasher: IdentifierHasher
+    /// Per-customer link-log keys: identifier hashes in entries and the sealed detail beside them.
+    let keys: LinkLogKeys
     /// The Merkle tree over the link log, appended in each change's transaction.
     let verifiableLog = PostgresVerifiableLog()
     var logger: Logger { database.logger }
 
     /// The identity store in `database`, which must be running and migrated (see
     /// ``PostgresDatabase/migrate()``), shared with the login store.
-    public init(database: PostgresDatabase, rules: GraphRules, hasher: IdentifierHasher) {
+    public init(database: PostgresDatabase, rules: GraphRules, keys: LinkLogKeys) {
         self.database = database
         self.rules = rules
-        self.hasher = hasher
+        self.keys = keys
     }
 
     // MARK: - Changes
@@ -81,18 +83,22 @@ public final class PostgresIdentityStore: IdentityStore {
             }
             guard !customers.isEmpty else { return stored }
             let time = Self.millis(context.time)
+            let customerKeys = try customers.map { try self.keys.newCustomerKey(for: $0.0.id) }
             try await connection.execute("""
-                INSERT INTO customers (id, created_at, profile)
-                SELECT id, \(time), profile FROM unnest(\(customers.map(\.0.id.rawValue))::text[], \(NullableTextArray(customers.map(\.1)))::text[])
-                    AS c (id, profile)
+                INSERT INTO customers (id, created_at, profile, log_key)
+                SELECT id, \(time), profile, log_key
+                FROM unnest(\(customers.map(\.0.id.rawValue))::text[], \(NullableTextArray(customers.map(\.1)))::text[],
+                            \(customerKeys.map { ByteBuffer(bytes: $0.wrapped) })::bytea[])
+                    AS c (id, profile, log_key)
                 """, logger: self.logger)
             var links: [Link] = []
-            for (new, _) in customers {
-                log.append(LinkLogRecord(time: context.time, actor: context.actor, action: .customerCreated, customerID: new.id, reason: context.reason))
+            for ((new, _), (key, _)) in zip(customers, customerKeys) {
+                try self.appendCreated(new, context: context, key: key, log: log)
                 for item in new.identifiers {
                     links.append(Link(identifier: item.identifier, customerID: new.id,
                                       provenance: Provenance(channel: context.actor, assurance: item.assurance, linkedAt: context.time)))
-                    log.append(self.hasher.record(.linked, identifier: item.identifier, customer: new.id, assurance: item.assurance, context: context))
+                    try self.appendEntry(.linked, identifier: item.identifier, customer: new.id, assurance: item.assurance, context: context,
+                                         key: key, log: log)
                 }
             }
             try await self.insertLinks(links, connection: connection)
@@ -130,7 +136,8 @@ public final class PostgresIdentityStore: IdentityStore {
             case .insert:
                 let link = Link(identifier: identifier, customerID: customer, provenance: Provenance(channel: context.actor, assurance: assurance, linkedAt: context.time))
                 try await self.insertLinks([link], connection: connection)
-                log.append(self.hasher.record(.linked, identifier: identifier, customer: customer, assurance: assurance, context: context))
+                try self.appendEntry(.linked, identifier: identifier, customer: customer, assurance: assurance, context: context,
+                                     key: try await self.requireLogKey(of: customer, connection: connection), log: log)
                 return .success(.linked(link))
             case .raise:
                 let link = Link(identifier: identifier, customerID: customer, provenance: Provenance(channel: context.actor, assurance: assurance, linkedAt: context.time))
@@ -138,7 +145,8 @@ public final class PostgresIdentityStore: IdentityStore {
                     UPDATE links SET assurance = \(assurance.rawValue), channel = \(context.actor), linked_at = \(Self.millis(context.time))
                     WHERE kind = \(identifier.kind.rawValue) AND namespace = \(identifier.namespace ?? "") AND value = \(identifier.value)
                     """, logger: self.logger)
-                log.append(self.hasher.record(.assuranceRaised, identifier: identifier, customer: customer, assurance: assurance, context: context))
+                try self.appendEntry(.assuranceRaised, identifier: identifier, customer: customer, assurance: assurance, context: context,
+                                     key: try await self.requireLogKey(of: customer, connection: connection), log: log)
                 return .success(.assuranceRaised(link))
             case let .keep(link):
                 return .success(.unchanged(link))
@@ -161,15 +169,16 @@ public final class PostgresIdentityStore: IdentityStore {
             try await connection.execute("""
                 DELETE FROM links WHERE kind = \(identifier.kind.rawValue) AND namespace = \(identifier.namespace ?? "") AND value = \(identifier.value)
                 """, logger: self.logger)
-            log.append(self.hasher.record(.unlinked, identifier: identifier, customer: existing.customerID, assurance: nil, context: context))
+            try self.appendEntry(.unlinked, identifier: identifier, customer: existing.customerID, assurance: nil, context: context,
+                                 key: try await self.requireLogKey(of: existing.customerID, connection: connection), log: log)
             return .success(existing)
         }
         return try outcome.get()
     }
 
-    public func recordEvent(_ record: LinkLogRecord) async throws -> LinkLogEntry {
-        try await write { _, log in
-            LinkLogEntry(sequence: log.append(record), record: record)
+    public func recordEvent(_ record: LinkLogRecord, identifier: Identifier?) async throws -> LinkLogEntry {
+        try await write { connection, log in
+            try await self.appendEvent(record, identifier: identifier, connection: connection, log: log)
         }
     }
 
@@ -298,15 +307,16 @@ public final class PostgresIdentityStore: IdentityStore {
                 return .failure(.conflict(kind: item.identifier.kind, namespace: item.identifier.namespace, owner: owner, requested: nil))
             }
         }
-        try await connection.execute(
-            "INSERT INTO customers (id, created_at, profile) VALUES (\(new.id.rawValue), \(Self.millis(context.time)), \(profileJSON))",
-            logger: logger
-        )
-        log.append(LinkLogRecord(time: context.time, actor: context.actor, action: .customerCreated, customerID: new.id, reason: context.reason))
+        let (key, wrappedKey) = try keys.newCustomerKey(for: new.id)
+        try await connection.execute("""
+            INSERT INTO customers (id, created_at, profile, log_key)
+            VALUES (\(new.id.rawValue), \(Self.millis(context.time)), \(profileJSON), \(ByteBuffer(bytes: wrappedKey)))
+            """, logger: logger)
+        try appendCreated(new, context: context, key: key, log: log)
         var links: [Link] = []
         for item in new.identifiers {
             links.append(Link(identifier: item.identifier, customerID: new.id, provenance: Provenance(channel: context.actor, assurance: item.assurance, linkedAt: context.time)))
-            log.append(hasher.record(.linked, identifier: item.identifier, customer: new.id, assurance: item.assurance, context: context))
+            try appendEntry(.linked, identifier: item.identifier, customer: new.id, assurance: item.assurance, context: context, key: key, log: log)
         }
         try await insertLinks(links, connection: connection)
         return .success(Customer(id: new.id, createdAt: context.time, profile: new.profile, links: links))

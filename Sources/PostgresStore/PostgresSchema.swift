@@ -33,7 +33,7 @@ enum PostgresSchema {
     }
 
     /// Every migration this build knows, oldest first.
-    static let migrations: [Migration] = [identityGraph, customerLogin, verifiableLog]
+    static let migrations: [Migration] = [identityGraph, customerLogin, verifiableLog, customerLogKeys]
 
     static let identityGraph = Migration(identifier: "2026-11-24-identity-graph", statements: [
         """
@@ -303,5 +303,25 @@ enum PostgresSchema {
         )
         """,
         "CREATE TRIGGER log_checkpoints_no_change BEFORE UPDATE OR DELETE ON log_checkpoints FOR EACH ROW EXECUTE FUNCTION solmu_refuse_change()",
+    ])
+
+    static let customerLogKeys = Migration(identifier: "2026-11-24-customer-log-keys", statements: [
+        """
+        -- Each customer's link-log key, wrapped under the log key (AES-256-GCM, bound to the id),
+        -- in the customer's row: entries hash identifier values under it, and erasure sets it to
+        -- NULL.
+        ALTER TABLE customers ADD COLUMN log_key bytea
+        """,
+        """
+        -- The readable side of entries (the value, the name), sealed under the key of the entry's
+        -- customer and bound to its sequence; lookup is the identifier's hash under the log key,
+        -- for searching the log by identifier. Deleted on erasure.
+        CREATE TABLE link_log_details (
+            sequence bigint PRIMARY KEY,
+            lookup text,
+            sealed bytea NOT NULL
+        )
+        """,
+        "CREATE INDEX link_log_details_by_lookup ON link_log_details (lookup) WHERE lookup IS NOT NULL",
     ])
 }

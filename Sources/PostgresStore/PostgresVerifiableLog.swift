@@ -43,6 +43,7 @@ final class PostgresVerifiableLog: Sendable {
         let start = UInt64(batch.start)
         let records = batch.records
         try await Self.insertEntries(records, firstSequence: batch.start + 1, connection: connection, logger: logger)
+        try await Self.insertDetails(batch.details, connection: connection, logger: logger)
 
         var nodes: [NodeKey: TreeHash]
         if let cached = committed.withLock({ $0 }), cached.size == start {
@@ -98,6 +99,15 @@ final class PostgresVerifiableLog: Sendable {
                 \(NullableTextArray(records.map { $0.relatedCustomerID?.rawValue }))::text[],
                 \(NullableTextArray(records.map { $0.mergeID?.rawValue }))::text[]
             )
+            """, logger: logger)
+    }
+
+    private static func insertDetails(_ details: [LogBatch.Detail], connection: PostgresConnection, logger: Logger) async throws {
+        guard !details.isEmpty else { return }
+        try await connection.execute("""
+            INSERT INTO link_log_details (sequence, lookup, sealed)
+            SELECT * FROM unnest(\(details.map(\.sequence))::bigint[], \(NullableTextArray(details.map(\.lookup)))::text[],
+                                 \(details.map { ByteBuffer(bytes: $0.sealed) })::bytea[])
             """, logger: logger)
     }
 

@@ -73,9 +73,8 @@ extension SQLiteIdentityStore {
             let link = Link(identifier: identifier, customerID: customer,
                             provenance: Provenance(channel: context.actor, assurance: assurance, linkedAt: context.time))
             try self.updateLink(link, db: db)
-            var record = self.hasher.record(.moved, identifier: identifier, customer: customer, assurance: assurance, context: context)
-            record.relatedCustomerID = existing.customerID
-            try self.append(record, db: db)
+            try self.appendEntry(.moved, identifier: identifier, customer: customer, assurance: assurance, context: context,
+                                 related: existing.customerID, db: db)
             return .success(MoveOutcome(link: link, previousOwner: existing.customerID))
         }
         return try outcome.get()
@@ -163,11 +162,8 @@ extension SQLiteIdentityStore {
                 operatorName: context.operatorName, relatedCustomerID: merge.duplicate, mergeID: mergeID
             ), db: db)
             for link in plan.moved {
-                var record = self.hasher.record(.moved, identifier: link.identifier, customer: merge.duplicate,
-                                                assurance: link.provenance.assurance, context: context)
-                record.relatedCustomerID = merge.survivor
-                record.mergeID = mergeID
-                try self.append(record, db: db)
+                try self.appendEntry(.moved, identifier: link.identifier, customer: merge.duplicate, assurance: link.provenance.assurance,
+                                     context: context, related: merge.survivor, mergeID: mergeID, db: db)
             }
             var undone = merge
             undone.state = .undone
@@ -198,6 +194,7 @@ extension SQLiteIdentityStore {
                     """).execute(arguments: [id.rawValue, id.rawValue])
                 try db.cachedStatement(sql: "DELETE FROM duplicate_candidates WHERE first_id = ? OR second_id = ?")
                     .execute(arguments: [id.rawValue, id.rawValue])
+                try self.forgetLogKey(of: id, db: db)
                 try self.append(LinkLogRecord(
                     time: context.time, actor: context.actor, action: .erased, customerID: id, reason: context.reason,
                     operatorName: context.operatorName, relatedCustomerID: id == customer ? nil : customer

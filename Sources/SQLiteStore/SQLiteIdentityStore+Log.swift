@@ -12,12 +12,14 @@ extension SQLiteIdentityStore {
         try await read { db in try SQLiteVerifiableLog.root(size: size, db: db) }
     }
 
+    // Proofs are a few dozen node reads: on the lookup connections, without GRDB's pool.
+
     public func logInclusionProof(index: UInt64, size: UInt64) async throws -> [[UInt8]] {
-        try await read { db in try SQLiteVerifiableLog.inclusionProof(index: index, size: size, db: db) }
+        try database.lookups.withLogTree { tree in try SQLiteVerifiableLog.inclusionProof(index: index, size: size, tree: tree) }
     }
 
     public func logConsistencyProof(from: UInt64, to: UInt64) async throws -> [[UInt8]] {
-        try await read { db in try SQLiteVerifiableLog.consistencyProof(from: from, to: to, db: db) }
+        try database.lookups.withLogTree { tree in try SQLiteVerifiableLog.consistencyProof(from: from, to: to, tree: tree) }
     }
 
     public func saveCheckpoint(_ checkpoint: StoredCheckpoint) async throws -> StoredCheckpoint {

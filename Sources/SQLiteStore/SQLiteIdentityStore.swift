@@ -8,22 +8,23 @@ import GRDB
 public final class SQLiteIdentityStore: IdentityStore {
     let database: SQLiteDatabase
     let rules: GraphRules
-    let hasher: IdentifierHasher
+    /// Per-customer link-log keys: identifier hashes in entries and the sealed detail beside them.
+    let keys: LinkLogKeys
     /// The Merkle tree over the link log, appended in each entry's transaction.
     let verifiableLog = SQLiteVerifiableLog()
 
     /// Opens (creating if needed) the database at `path` and migrates it.
     /// - Throws: `SQLiteStoreError` when the file cannot be opened or its schema is newer than
     ///   this build knows.
-    public convenience init(path: String, rules: GraphRules, hasher: IdentifierHasher, readers: Int = 8) throws {
-        try self.init(database: SQLiteDatabase(path: path, readers: readers), rules: rules, hasher: hasher)
+    public convenience init(path: String, rules: GraphRules, keys: LinkLogKeys, readers: Int = 8) throws {
+        try self.init(database: SQLiteDatabase(path: path, readers: readers), rules: rules, keys: keys)
     }
 
     /// The identity store in an open database (shared with the other stores of the same file).
-    public init(database: SQLiteDatabase, rules: GraphRules, hasher: IdentifierHasher) {
+    public init(database: SQLiteDatabase, rules: GraphRules, keys: LinkLogKeys) {
         self.database = database
         self.rules = rules
-        self.hasher = hasher
+        self.keys = keys
     }
 
     // MARK: - Changes
@@ -104,13 +105,13 @@ public final class SQLiteIdentityStore: IdentityStore {
             case .insert:
                 let link = Link(identifier: identifier, customerID: customer, provenance: Provenance(channel: context.actor, assurance: assurance, linkedAt: context.time))
                 try self.insertLink(link, db: db)
-                try self.append(self.hasher.record(.linked, identifier: identifier, customer: customer, assurance: assurance, context: context), db: db)
+                try self.appendEntry(.linked, identifier: identifier, customer: customer, assurance: assurance, context: context, db: db)
                 return .success(.linked(link))
             case .raise:
                 let link = Link(identifier: identifier, customerID: customer, provenance: Provenance(channel: context.actor, assurance: assurance, linkedAt: context.time))
                 try db.cachedStatement(sql: "UPDATE links SET assurance = ?, channel = ?, linked_at = ? WHERE kind = ? AND namespace = ? AND value = ?")
                     .execute(arguments: [assurance.rawValue, context.actor, Self.millis(context.time), identifier.kind.rawValue, identifier.namespace ?? "", identifier.value])
-                try self.append(self.hasher.record(.assuranceRaised, identifier: identifier, customer: customer, assurance: assurance, context: context), db: db)
+                try self.appendEntry(.assuranceRaised, identifier: identifier, customer: customer, assurance: assurance, context: context, db: db)
                 return .success(.assuranceRaised(link))
             case let .keep(link):
                 return .success(.unchanged(link))
@@ -132,16 +133,15 @@ public final class SQLiteIdentityStore: IdentityStore {
             }
             try db.cachedStatement(sql: "DELETE FROM links WHERE kind = ? AND namespace = ? AND value = ?")
                 .execute(arguments: [identifier.kind.rawValue, identifier.namespace ?? "", identifier.value])
-            try self.append(self.hasher.record(.unlinked, identifier: identifier, customer: existing.customerID, assurance: nil, context: context), db: db)
+            try self.appendEntry(.unlinked, identifier: identifier, customer: existing.customerID, assurance: nil, context: context, db: db)
             return .success(existing)
         }
         return try outcome.get()
     }
 
-    public func recordEvent(_ record: LinkLogRecord) async throws -> LinkLogEntry {
+    public func recordEvent(_ record: LinkLogRecord, identifier: Identifier?) async throws -> LinkLogEntry {
         try await write { db in
-            try self.append(record, db: db)
-            return LinkLogEntry(sequence: db.lastInsertedRowID, record: record)
+            try self.appendEvent(record, identifier: identifier, db: db)
         }
     }
 
@@ -237,7 +237,7 @@ public final class SQLiteIdentityStore: IdentityStore {
 
     static let linkColumns = "kind, namespace, value, customer_id, channel, assurance, linked_at"
 
-    private func insertCustomer(
+    func insertCustomer(
         _ new: NewCustomer, profileJSON: String?, context: ChangeContext, db: Database, returnLinks: Bool = true
     ) throws -> Result<Customer, IdentityGraphError> {
         for item in new.identifiers {
@@ -245,15 +245,20 @@ public final class SQLiteIdentityStore: IdentityStore {
                 return .failure(.conflict(kind: item.identifier.kind, namespace: item.identifier.namespace, owner: existing.customerID, requested: nil))
             }
         }
-        try db.cachedStatement(sql: "INSERT INTO customers (id, created_at, profile) VALUES (?, ?, ?)")
-            .execute(arguments: [new.id.rawValue, Self.millis(context.time), profileJSON])
-        try append(LinkLogRecord(time: context.time, actor: context.actor, action: .customerCreated, customerID: new.id, reason: context.reason), db: db)
+        let (key, wrappedKey) = try newLogKey(for: new.id)
+        try db.cachedStatement(sql: "INSERT INTO customers (id, created_at, profile, log_key) VALUES (?, ?, ?, ?)")
+            .execute(arguments: [new.id.rawValue, Self.millis(context.time), profileJSON, wrappedKey])
+        let created = try append(LinkLogRecord(time: context.time, actor: context.actor, action: .customerCreated, customerID: new.id, reason: context.reason), db: db)
+        let name = [new.profile.givenName, new.profile.familyName].compactMap { $0 }.joined(separator: " ")
+        if !name.isEmpty {
+            try saveDetail(LinkLogDetail(name: name), sequence: created, lookup: nil, key: key, db: db)
+        }
         var links: [Link] = []
         links.reserveCapacity(returnLinks ? new.identifiers.count : 0)
         for item in new.identifiers {
             let link = Link(identifier: item.identifier, customerID: new.id, provenance: Provenance(channel: context.actor, assurance: item.assurance, linkedAt: context.time))
             try insertLink(link, db: db)
-            try append(hasher.record(.linked, identifier: item.identifier, customer: new.id, assurance: item.assurance, context: context), db: db)
+            try appendEntry(.linked, identifier: item.identifier, customer: new.id, assurance: item.assurance, context: context, key: key, db: db)
             if returnLinks { links.append(link) }
         }
         return .success(Customer(id: new.id, createdAt: context.time, profile: new.profile, links: links))
@@ -266,7 +271,9 @@ public final class SQLiteIdentityStore: IdentityStore {
         ])
     }
 
-    func append(_ record: LinkLogRecord, db: Database) throws {
+    /// Appends `record` and its leaf; returns its sequence number.
+    @discardableResult
+    func append(_ record: LinkLogRecord, db: Database) throws -> Int64 {
         try db.cachedStatement(sql: """
             INSERT INTO link_log (time, actor, action, customer_id, kind, namespace, value_hash, assurance, reason,
                                   operator, related_customer_id, merge_id)
@@ -276,7 +283,9 @@ public final class SQLiteIdentityStore: IdentityStore {
             record.identifierKind?.rawValue, record.namespace, record.valueHash, record.assurance?.rawValue, record.reason,
             record.operatorName, record.relatedCustomerID?.rawValue, record.mergeID?.rawValue,
         ])
-        try verifiableLog.append(LinkLogEntry(sequence: db.lastInsertedRowID, record: record), db: db)
+        let sequence = db.lastInsertedRowID
+        try verifiableLog.append(LinkLogEntry(sequence: sequence, record: record), db: db)
+        return sequence
     }
 
     func recordDuplicateCandidate(_ a: CustomerID, _ b: CustomerID, kind: IdentifierKind, time: Date, db: Database) throws {

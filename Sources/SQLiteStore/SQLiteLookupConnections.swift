@@ -3,12 +3,14 @@ import GRDBSQLite
 import Identifiers
 import IdentityGraph
 import Synchronization
+import VerifiableLog
 
 /// Read-only SQLite connections with the resolve statement prepared once, used directly through
 /// the C API for the hottest read of the service.
 ///
 /// GRDB's pool costs more than the lookup itself on this path (a semaphore, a dispatch queue and
-/// a `PRAGMA schema_version` per read), so resolve bypasses it. The connections are checked out
+/// a `PRAGMA schema_version` per read), so resolve bypasses it; so do the log's proofs, a few
+/// dozen node reads each. The connections are checked out
 /// for one statement, never across a suspension, and the schema is fixed once migrations ran at
 /// start-up.
 final class SQLiteLookupConnections: @unchecked Sendable {
@@ -16,6 +18,8 @@ final class SQLiteLookupConnections: @unchecked Sendable {
     private final class Connection: @unchecked Sendable {
         let handle: OpaquePointer
         let resolve: OpaquePointer
+        let treeNode: OpaquePointer
+        let logSize: OpaquePointer
 
         init(path: String) throws {
             var handle: OpaquePointer?
@@ -26,22 +30,32 @@ final class SQLiteLookupConnections: @unchecked Sendable {
             }
             sqlite3_busy_timeout(handle, 10_000)
             sqlite3_exec(handle, "PRAGMA mmap_size = 4294967296; PRAGMA cache_size = -65536;", nil, nil, nil)
-            var statement: OpaquePointer?
-            let sql = """
+            var statements: [OpaquePointer] = []
+            for sql in [
+                """
                 SELECT l.kind, l.namespace, l.value, l.customer_id, l.channel, l.assurance, l.linked_at
                 FROM links AS owner JOIN links AS l ON l.customer_id = owner.customer_id
                 WHERE owner.kind = ?1 AND owner.namespace = ?2 AND owner.value = ?3
-                """
-            guard sqlite3_prepare_v3(handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil) == SQLITE_OK, let statement else {
-                sqlite3_close_v2(handle)
-                throw IdentityGraphError.storage("cannot prepare the lookup statement")
+                """,
+                "SELECT hash FROM log_tree_nodes WHERE level = ?1 AND idx = ?2",
+                "SELECT COALESCE(MAX(sequence), 0) FROM link_log",
+            ] {
+                var statement: OpaquePointer?
+                guard sqlite3_prepare_v3(handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil) == SQLITE_OK, let statement else {
+                    statements.forEach { sqlite3_finalize($0) }
+                    sqlite3_close_v2(handle)
+                    throw IdentityGraphError.storage("cannot prepare a lookup statement")
+                }
+                statements.append(statement)
             }
             self.handle = handle
-            self.resolve = statement
+            self.resolve = statements[0]
+            self.treeNode = statements[1]
+            self.logSize = statements[2]
         }
 
         deinit {
-            sqlite3_finalize(resolve)
+            for statement in [resolve, treeNode, logSize] { sqlite3_finalize(statement) }
             sqlite3_close_v2(handle)
         }
     }
@@ -86,6 +100,47 @@ final class SQLiteLookupConnections: @unchecked Sendable {
             ))
         }
         return customer.map { ResolvedCustomer(customerID: $0, links: links) }
+    }
+
+    /// Runs `body` on the link log's Merkle tree as stored now (nodes are written once and never
+    /// change, so a tree of the size read first stays valid while later entries are appended).
+    func withLogTree<T>(_ body: (MerkleTree<StatementNodes>) throws -> T) throws -> T {
+        let connection = try checkOut()
+        defer { checkIn(connection) }
+        let size = try Self.int64(connection.logSize)
+        return try body(MerkleTree(store: StatementNodes(statement: connection.treeNode), size: UInt64(size)))
+    }
+
+    /// Log tree nodes read through the prepared statement of one checked-out connection.
+    struct StatementNodes: TreeNodeStore {
+        let statement: OpaquePointer
+
+        func get(level: Int, index: UInt64) throws -> TreeHash? {
+            defer { sqlite3_reset(statement) }
+            sqlite3_bind_int64(statement, 1, Int64(level))
+            sqlite3_bind_int64(statement, 2, Int64(index))
+            switch sqlite3_step(statement) {
+            case SQLITE_DONE:
+                return nil
+            case SQLITE_ROW:
+                guard sqlite3_column_bytes(statement, 0) == 32, let blob = sqlite3_column_blob(statement, 0) else {
+                    throw IdentityGraphError.storage("malformed node in log_tree_nodes")
+                }
+                return TreeHash(bytes: UnsafeRawBufferPointer(start: blob, count: 32))
+            case let code:
+                throw IdentityGraphError.storage("reading the log tree failed with SQLite code \(code)")
+            }
+        }
+
+        func put(level: Int, index: UInt64, hash: TreeHash) throws {
+            throw IdentityGraphError.storage("the lookup connections are read-only")
+        }
+    }
+
+    private static func int64(_ statement: OpaquePointer) throws -> Int64 {
+        defer { sqlite3_reset(statement) }
+        guard sqlite3_step(statement) == SQLITE_ROW else { throw IdentityGraphError.storage("reading the log size failed") }
+        return sqlite3_column_int64(statement, 0)
     }
 
     private static func text(_ statement: OpaquePointer, _ column: Int32) -> String {

@@ -251,6 +251,24 @@ enum SQLiteSchema {
                 """)
             try SQLiteVerifiableLog.backfill(db: db)
         }
+        migrator.registerMigration("2026-11-24-customer-log-keys") { db in
+            try db.execute(sql: """
+                -- Each customer's link-log key, wrapped under the log key (AES-256-GCM, bound to the
+                -- id), in the customer's row: entries hash identifier values under it, and erasure
+                -- sets it to NULL (zeroed on disk by secure_delete).
+                ALTER TABLE customers ADD COLUMN log_key BLOB;
+
+                -- The readable side of entries (the value, the name), sealed under the key of the
+                -- entry's customer and bound to its sequence; lookup is the identifier's hash under
+                -- the log key, for searching the log by identifier. Deleted on erasure.
+                CREATE TABLE link_log_details (
+                    sequence INTEGER PRIMARY KEY,
+                    lookup TEXT,
+                    sealed BLOB NOT NULL
+                );
+                CREATE INDEX link_log_details_by_lookup ON link_log_details(lookup) WHERE lookup IS NOT NULL;
+                """)
+        }
         return migrator
     }
 }

@@ -65,16 +65,14 @@ final class SQLiteVerifiableLog: Sendable {
         return try tree.root(size: size).bytes
     }
 
-    static func inclusionProof(index: UInt64, size: UInt64, db: Database) throws -> [[UInt8]] {
-        let tree = try openTree(db: db)
+    static func inclusionProof(index: UInt64, size: UInt64, tree: MerkleTree<some TreeNodeStore>) throws -> [[UInt8]] {
         guard index < size, size <= tree.size else {
             throw IdentityGraphError.logRange("an inclusion proof needs index < size <= \(tree.size)")
         }
         return try tree.inclusionProof(index: index, size: size).map(\.bytes)
     }
 
-    static func consistencyProof(from: UInt64, to: UInt64, db: Database) throws -> [[UInt8]] {
-        let tree = try openTree(db: db)
+    static func consistencyProof(from: UInt64, to: UInt64, tree: MerkleTree<some TreeNodeStore>) throws -> [[UInt8]] {
         guard 0 < from, from <= to, to <= tree.size else {
             throw IdentityGraphError.logRange("a consistency proof needs 0 < from <= to <= \(tree.size)")
         }

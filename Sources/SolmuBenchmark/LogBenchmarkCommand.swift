@@ -86,6 +86,10 @@ struct LogBenchmarkCommand: Benchmark {
         let check = try LoopbackHTTP.request(port: port, path: proofPaths[0], headers: [("Authorization", "Bearer \(token)")])
         guard check.status == 200, check.body.contains("hashes") else { throw BenchmarkError("inclusion proof answered \(check.status): \(check.body.prefix(300))") }
         let runner = WrkRunner(wrk: wrk, threads: 2, connections: connections, duration: duration, directory: directory)
+        // The floor: the same load on the cheapest route, so the proofs' figures can be read
+        // against what HTTP alone costs on this machine.
+        progress("wrk: GET /health/live for \(duration) s")
+        let health = try runner.run(name: "health", url: "http://127.0.0.1:\(port)/health/live")
         progress("wrk: GET /log/proof/inclusion for \(duration) s")
         let proofs = try runner.run(name: "inclusion", url: "http://127.0.0.1:\(port)/log/proof/inclusion",
                                     script: runner.writeGetScript(pathsFile: pathsFile, token: token, name: "inclusion"))
@@ -101,6 +105,7 @@ struct LogBenchmarkCommand: Benchmark {
             | `solmu audit export` (all entries over HTTP, JSON Lines) | \(oneDecimal(exportTime.seconds)) s |
             | `solmu audit verify --export` (offline: signature, \(entries) leaves, root, meaning) | **\(oneDecimal(offlineTime.seconds)) s** |
             | `solmu audit verify` (online: fetching every entry included) | \(oneDecimal(onlineTime.seconds)) s |
+            | GET /health/live (the HTTP floor), wrk 2 threads, \(connections) connections, \(duration) s | \(Int(health.requestsPerSecond)) req/s, p50 \(ms(health.p50)), p99 \(ms(health.p99)) |
             | GET /log/proof/inclusion, wrk 2 threads, \(connections) connections, \(duration) s | \(Int(proofs.requestsPerSecond)) req/s, p50 \(ms(proofs.p50)), **p99 \(ms(proofs.p99))**, non-2xx \(proofs.non2xx), socket errors \(proofs.socketErrors) |
             """
         try paths.publish(report)

@@ -90,8 +90,7 @@ public struct SolmuServices: Sendable {
         )
         let inspector = AccessTokenInspector(keyStore: keyStore, issuer: issuer, now: now)
         self.exchange = TokenExchange(
-            identities: store, logins: loginStore, normalizer: normalizer, signer: signer, inspector: inspector,
-            hasher: IdentifierHasher(key: keys.linkLogKey), now: now
+            identities: store, logins: loginStore, normalizer: normalizer, signer: signer, inspector: inspector, now: now
         )
         self.introspection = TokenIntrospection(logins: loginStore, inspector: inspector, now: now)
         self.pages = try LoginPages()

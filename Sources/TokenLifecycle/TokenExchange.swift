@@ -14,7 +14,6 @@ public struct TokenExchange: Sendable {
     public let normalizer: IdentifierNormalizer
     public let signer: TokenSigner
     public let inspector: AccessTokenInspector
-    public let hasher: IdentifierHasher
     let now: @Sendable () -> Date
 
     /// `acr` of tokens issued for an asserted identifier: the customer did not authenticate.
@@ -22,14 +21,13 @@ public struct TokenExchange: Sendable {
 
     public init(
         identities: any IdentityStore, logins: any LoginStore, normalizer: IdentifierNormalizer, signer: TokenSigner,
-        inspector: AccessTokenInspector, hasher: IdentifierHasher, now: @escaping @Sendable () -> Date = Date.init
+        inspector: AccessTokenInspector, now: @escaping @Sendable () -> Date = Date.init
     ) {
         self.identities = identities
         self.logins = logins
         self.normalizer = normalizer
         self.signer = signer
         self.inspector = inspector
-        self.hasher = hasher
         self.now = now
     }
 
@@ -139,9 +137,8 @@ public struct TokenExchange: Sendable {
         detail += " subject_token_type=\(kind.rawValue)"
         _ = try await identities.recordEvent(LinkLogRecord(
             time: issued.claims.issuedAt, actor: channel.id, action: .tokenExchanged, customerID: customer,
-            identifierKind: assertedIdentifier?.kind, namespace: assertedIdentifier?.namespace,
-            valueHash: assertedIdentifier.map(hasher.hash), assurance: nil, reason: detail
-        ))
+            reason: detail
+        ), identifier: assertedIdentifier)
         return ExchangedToken(
             accessToken: issued.token, issuedTokenType: TokenTypeURI.accessToken, expiresIn: Int(lifetime.components.seconds),
             scope: scope, subject: customer.rawValue, audience: [rule.audience]

@@ -12,7 +12,7 @@ struct BulkImporterTests {
     func makeStore() throws -> SQLiteIdentityStore {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         return try SQLiteIdentityStore(path: directory.appendingPathComponent("db.sqlite").path, rules: .default,
-                                       hasher: IdentifierHasher(key: SymmetricKey(size: .bits256)))
+                                       keys: LinkLogKeys(master: SymmetricKey(size: .bits256)))
     }
 
     func write(_ lines: [String]) throws -> String {

@@ -246,7 +246,12 @@ struct MergeConformanceTests {
         #expect(try await store.resolve(phone("+358401234567"))?.customerID == new.id)
         let entry = try #require(try await store.linkLog(customer: old.id, after: nil, limit: 100).last)
         #expect(entry.record.action == .moved && entry.record.customerID == new.id && entry.record.relatedCustomerID == old.id)
-        #expect(entry.record.valueHash == IdentifierHasher(key: StoreBackend.logKey).hash(phone("+358401234567")))
+        // Each holder's entries hash the value under their own key; the search finds both.
+        let history = try await store.searchLinkLog(LinkLogQuery(identifier: phone("+358401234567")), after: nil, limit: 10)
+        #expect(history.map(\.entry.record.action) == [.linked, .moved])
+        #expect(history.map(\.entry.record.customerID) == [old.id, new.id])
+        #expect(history.allSatisfy { $0.detail == LinkLogDetail(value: "+358401234567") })
+        #expect(history[0].entry.record.valueHash != history[1].entry.record.valueHash)
 
         let before = try await Snapshot(store, customers: [old.id, new.id])
         await #expect(throws: IdentityGraphError.sameCustomer(new.id)) {
@@ -291,6 +296,16 @@ struct MergeConformanceTests {
             let text = String(decoding: try JSONEncoder().encode(entry), as: UTF8.self)
             #expect(!values.contains { text.contains($0) })
         }
+        // Their keys and readable detail are gone: no search by value finds them, and their
+        // entries have no detail any more.
+        for link in survivor.links + duplicate.links {
+            #expect(try await store.searchLinkLog(LinkLogQuery(identifier: link.identifier), after: nil, limit: 10).isEmpty)
+        }
+        for id in [survivor.id, duplicate.id] {
+            let reviewed = try await store.searchLinkLog(LinkLogQuery(customer: id), after: nil, limit: 100)
+            #expect(!reviewed.isEmpty && reviewed.allSatisfy { $0.detail == nil })
+        }
+        #expect(try await store.searchLinkLog(LinkLogQuery(customer: other.id), after: nil, limit: 10).contains { $0.detail?.value == "other@example.com" })
         await #expect(throws: IdentityGraphError.customerErased(survivor.id)) {
             try await store.link(email("anna@example.com"), to: survivor.id, assurance: .asserted, context: context())
         }

@@ -79,9 +79,14 @@ final class PendingIdentityStore: IdentityStore {
     func mergeRecord(_ id: MergeID) async throws -> MergeRecord? { try await store.mergeRecord(id) }
     func merges(involving customer: CustomerID) async throws -> [MergeRecord] { try await store.merges(involving: customer) }
     func erase(_ customer: CustomerID, context: ChangeContext) async throws -> ErasureOutcome { try await store.erase(customer, context: context) }
-    func recordEvent(_ record: LinkLogRecord) async throws -> LinkLogEntry { try await store.recordEvent(record) }
+    func recordEvent(_ record: LinkLogRecord, identifier: Identifier?) async throws -> LinkLogEntry {
+        try await store.recordEvent(record, identifier: identifier)
+    }
     func linkLog(customer: CustomerID?, after: Int64?, limit: Int) async throws -> [LinkLogEntry] {
         try await store.linkLog(customer: customer, after: after, limit: limit)
+    }
+    func searchLinkLog(_ query: LinkLogQuery, after: Int64?, limit: Int) async throws -> [ReviewedLogEntry] {
+        try await store.searchLinkLog(query, after: after, limit: limit)
     }
     func duplicateCandidates(limit: Int) async throws -> [DuplicateCandidate] { try await store.duplicateCandidates(limit: limit) }
     func importCustomers(_ batch: [NewCustomer], context: ChangeContext) async throws -> [Result<CustomerID, IdentityGraphError>] {

@@ -26,11 +26,11 @@ enum StoreBackend: String, CaseIterable, CustomTestStringConvertible, Sendable {
         case .sqlite:
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("solmu-conformance-\(UUID().uuidString)")
             return try SQLiteIdentityStore(
-                path: directory.appendingPathComponent("solmu.sqlite").path, rules: rules, hasher: IdentifierHasher(key: Self.logKey)
+                path: directory.appendingPathComponent("solmu.sqlite").path, rules: rules, keys: LinkLogKeys(master: Self.logKey)
             )
         case .postgres:
             return PendingIdentityStore {
-                PostgresIdentityStore(database: try await PostgresTestServer.freshDatabase(), rules: rules, hasher: IdentifierHasher(key: Self.logKey))
+                PostgresIdentityStore(database: try await PostgresTestServer.freshDatabase(), rules: rules, keys: LinkLogKeys(master: Self.logKey))
             }
         }
     }

@@ -10,7 +10,7 @@ import VerifiableLog
 /// they agree on checkpoints. Skipped without `SOLMU_TEST_POSTGRES_URL`.
 @Suite("PostgreSQL link log across instances", .enabled(if: PostgresTestServer.isAvailable, "needs SOLMU_TEST_POSTGRES_URL"))
 struct PostgresLogConcurrencyTests {
-    static let hasher = IdentifierHasher(key: SymmetricKey(data: Data(repeating: 7, count: 32)))
+    static let keys = LinkLogKeys(master: SymmetricKey(data: Data(repeating: 7, count: 32)))
 
     /// Two instances (two pools, two stores, each with its own cached tree) on one database.
     func twoInstances() async throws -> (PostgresIdentityStore, PostgresIdentityStore, [PostgresDatabase]) {
@@ -19,8 +19,8 @@ struct PostgresLogConcurrencyTests {
         let second = try PostgresTestServer.open(configuration)
         try await first.migrate()
         return (
-            PostgresIdentityStore(database: first, rules: .default, hasher: Self.hasher),
-            PostgresIdentityStore(database: second, rules: .default, hasher: Self.hasher),
+            PostgresIdentityStore(database: first, rules: .default, keys: Self.keys),
+            PostgresIdentityStore(database: second, rules: .default, keys: Self.keys),
             [first, second]
         )
     }
@@ -50,7 +50,10 @@ struct PostgresLogConcurrencyTests {
                             ], context: self.context(name))
                         }
                         if index % 5 == 0 {
-                            _ = try await store.recordEvent(LinkLogRecord(time: Date(), actor: name, action: .tokenExchanged, customerID: customer.id))
+                            _ = try await store.recordEvent(
+                                LinkLogRecord(time: Date(), actor: name, action: .tokenExchanged, customerID: customer.id),
+                                identifier: index % 10 == 0 ? self.email("\(name)\(index)@example.com") : nil
+                            )
                         }
                     }
                 }

@@ -9,7 +9,7 @@ import Testing
 struct SQLiteIdentityStoreTests {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("solmu-sqlite-\(UUID().uuidString)")
     var path: String { directory.appendingPathComponent("nested/solmu.sqlite").path }
-    let hasher = IdentifierHasher(key: SymmetricKey(data: Data(repeating: 1, count: 32)))
+    let keys = LinkLogKeys(master: SymmetricKey(data: Data(repeating: 1, count: 32)))
 
     func sqlite(_ sql: String) throws -> (status: Int32, output: String) {
         let process = Process()
@@ -24,7 +24,7 @@ struct SQLiteIdentityStoreTests {
     }
 
     @Test func createsTheDatabaseInWALModeWithTheIdentifierIndex() async throws {
-        let store = try SQLiteIdentityStore(path: path, rules: .default, hasher: hasher)
+        let store = try SQLiteIdentityStore(path: path, rules: .default, keys: keys)
         try await store.ping()
         #expect(try sqlite("PRAGMA journal_mode;").output.trimmingCharacters(in: .whitespacesAndNewlines) == "wal")
         let plan = try sqlite("EXPLAIN QUERY PLAN SELECT customer_id FROM links WHERE kind = 'email' AND namespace = '' AND value = 'a@example.com';").output
@@ -32,7 +32,7 @@ struct SQLiteIdentityStoreTests {
     }
 
     @Test func theLinkLogIsAppendOnly() async throws {
-        let store = try SQLiteIdentityStore(path: path, rules: .default, hasher: hasher)
+        let store = try SQLiteIdentityStore(path: path, rules: .default, keys: keys)
         _ = try await store.createCustomer(
             NewCustomer(identifiers: [.init(identifier: Identifier(trustedKind: .email, namespace: nil, value: "a@example.com"), assurance: .asserted)]),
             context: ChangeContext(actor: "test")
@@ -46,23 +46,23 @@ struct SQLiteIdentityStoreTests {
     }
 
     @Test func refusesADatabaseMigratedByANewerSolmu() async throws {
-        _ = try SQLiteIdentityStore(path: path, rules: .default, hasher: hasher)
+        _ = try SQLiteIdentityStore(path: path, rules: .default, keys: keys)
         #expect(try sqlite("INSERT INTO grdb_migrations (identifier) VALUES ('2099-01-01-from-the-future');").status == 0)
         #expect(throws: SQLiteStoreError.self) {
-            try SQLiteIdentityStore(path: path, rules: .default, hasher: hasher)
+            try SQLiteIdentityStore(path: path, rules: .default, keys: keys)
         }
     }
 
     @Test func reopeningKeepsTheData() async throws {
         let id: CustomerID
         do {
-            let store = try SQLiteIdentityStore(path: path, rules: .default, hasher: hasher)
+            let store = try SQLiteIdentityStore(path: path, rules: .default, keys: keys)
             id = try await store.createCustomer(
                 NewCustomer(identifiers: [.init(identifier: Identifier(trustedKind: .email, namespace: nil, value: "a@example.com"), assurance: .verified)]),
                 context: ChangeContext(actor: "test")
             ).id
         }
-        let reopened = try SQLiteIdentityStore(path: path, rules: .default, hasher: hasher)
+        let reopened = try SQLiteIdentityStore(path: path, rules: .default, keys: keys)
         #expect(try await reopened.resolve(Identifier(trustedKind: .email, namespace: nil, value: "a@example.com"))?.customerID == id)
     }
 }

@@ -27,9 +27,20 @@ struct AuditCommandTests {
         let first = try server.audit(["checkpoint", "--save", saved], verifier: key)
         #expect(first.status == 0, "\(first.errors)")
 
+        // Search by identifier: the server finds the entries, with the readable value.
+        let mattiBefore = try server.audit(["log", "--identifier", "email:Matti@Example.com", "--json"], verifier: key)
+        #expect(mattiBefore.status == 0, "\(mattiBefore.errors)")
+        #expect(mattiBefore.output.split(separator: "\n").count == 1 && mattiBefore.output.contains(#""value":"matti@example.com""#))
+        #expect(try server.audit(["log", "--identifier", "email:not an address"], verifier: key).status == 2)
+
         // The log grows (after the signing interval, so that a new checkpoint is signed).
         try await Task.sleep(for: .seconds(5.2))
         #expect(try server.admin("erase", matti, "--reason", "request 9", "--yes").status == 0)
+        // After erasure nothing in the log leads back to the value, and the entries have no detail.
+        let mattiAfter = try server.audit(["log", "--identifier", "email:matti@example.com", "--json"], verifier: key)
+        #expect(mattiAfter.status == 0 && mattiAfter.output.isEmpty, "\(mattiAfter.output)")
+        let mattiEntries = try server.audit(["log", "--customer", matti, "--json"], verifier: key)
+        #expect(mattiEntries.output.contains(#""action":"erased""#) && !mattiEntries.output.contains("detail"))
         let online = try server.audit(["verify", "--since", saved], verifier: key)
         #expect(online.status == 0, "\(online.errors)")
         #expect(online.output.contains("verified") && online.output.contains("an extension of"))
@@ -38,7 +49,8 @@ struct AuditCommandTests {
         let review = try server.audit(["log", "--customer", anna, "--csv"], verifier: key)
         #expect(review.status == 0, "\(review.errors)")
         let rows = review.output.split(separator: "\n")
-        #expect(rows.first == "sequence,time,actor,operator,action,customer,related,kind,value_hash,reason")
+        #expect(rows.first == "sequence,time,actor,operator,action,customer,related,kind,detail,value_hash,reason")
+        #expect(rows.contains { $0.contains(",linked,") && $0.contains(",anna@example.com,") })
         #expect(rows.contains { $0.contains(",merged,") && $0.contains("same person") } && rows.contains { $0.contains(",unmerged,") })
         let merges = try server.audit(["log", "--action", "merged", "--json"], verifier: key)
         #expect(merges.output.split(separator: "\n").count == 1)

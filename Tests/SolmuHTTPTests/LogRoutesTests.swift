@@ -52,6 +52,56 @@ struct LogRoutesTests {
         }
     }
 
+    @Test func anAuditorSearchesTheLogByIdentifierAndSeesTheDetailUntilErasure() async throws {
+        let auditor = try await harness.token("auditor")
+        let webshop = try await harness.token("webshop")
+        let admin = try await harness.token("admin-cli")
+        try await harness.test { client in
+            let created = try await client.json(.post, "/v1/customers", token: webshop, body: """
+                {"identifiers":[{"kind":"email","value":"search@example.com"},{"kind":"phone","value":"+358401112233"}],"profile":{"given_name":"Saara"}}
+                """)
+            let id = try #require(created.json["id"] as? String)
+            _ = try await client.json(.post, "/v1/customers", token: webshop, body: #"{"identifiers":[{"kind":"email","value":"other@example.com"}]}"#)
+
+            // The identifier is normalized like everywhere else: case and spaces do not matter.
+            let found = try await client.json(.post, "/log/search", token: auditor, body: """
+                {"identifier":{"kind":"email","value":" Search@Example.COM "}}
+                """)
+            #expect(found.status == .ok, "\(found.text)")
+            let entries = try #require(found.json["entries"] as? [[String: Any]])
+            #expect(entries.count == 1 && entries[0]["action"] as? String == "linked" && entries[0]["customer_id"] as? String == id)
+            #expect((entries[0]["detail"] as? [String: Any])?["value"] as? String == "search@example.com")
+            #expect(found.json["next_after"] is NSNull)
+
+            let filtered = try await client.json(.post, "/log/search", token: auditor, body: """
+                {"customer_id":"\(id)","action":"customer_created","actor":"webshop","since":"2000-01-01T00:00:00Z","until":"2999-01-01T00:00:00.000Z","limit":1}
+                """)
+            let created1 = try #require(filtered.json["entries"] as? [[String: Any]])
+            #expect(created1.count == 1 && (created1[0]["detail"] as? [String: Any])?["name"] as? String == "Saara")
+            #expect(filtered.json["next_after"] as? Int == created1[0]["sequence"] as? Int)
+
+            let erased = try await client.json(.post, "/admin/v1/customers/\(id)/erase", token: admin, body: #"{"operator":"Olli","reason":"request"}"#)
+            #expect(erased.status == .ok, "\(erased.text)")
+            let after = try await client.json(.post, "/log/search", token: auditor, body: #"{"identifier":{"kind":"email","value":"search@example.com"}}"#)
+            #expect(try #require(after.json["entries"] as? [[String: Any]]).isEmpty)
+            let history = try await client.json(.post, "/log/search", token: auditor, body: #"{"customer_id":"\#(id)"}"#)
+            let historyEntries = try #require(history.json["entries"] as? [[String: Any]])
+            #expect(historyEntries.count == 4 && historyEntries.allSatisfy { $0["detail"] == nil })
+            #expect(!history.text.contains("search@example.com") && !history.text.contains("Saara"))
+
+            // Only auditors; bad filters are precise problems.
+            #expect(try await client.json(.post, "/log/search", token: webshop, body: "{}").status == .forbidden)
+            for (body, pointer) in [(#"{"identifier":{"kind":"email","value":"nope"}}"#, "/identifier"), (#"{"action":"bogus"}"#, "/action"),
+                                    (#"{"since":"yesterday"}"#, "/since"), (#"{"limit":0}"#, "/limit"), (#"{"after":-1}"#, "/after"),
+                                    (#"{"customer_id":"cus_x"}"#, "/customer_id"), (#"{"actor":""}"#, "/actor")] {
+                let response = try await client.json(.post, "/log/search", token: auditor, body: body)
+                #expect(response.status == .badRequest, "\(body): \(response.text)")
+                #expect(response.json["pointer"] as? String == pointer, "\(body): \(response.text)")
+                #expect(!response.text.contains("nope") && !response.text.contains("yesterday"))
+            }
+        }
+    }
+
     @Test func onlyAuditorsAndOnlyGoodRanges() async throws {
         let auditor = try await harness.token("auditor")
         let webshop = try await harness.token("webshop")

@@ -33,7 +33,7 @@ struct TestHarness {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("solmu-http-\(UUID().uuidString)")
         keys = try SigningKeySet.loadOrCreate(directory: directory.appendingPathComponent("keys").path)
         let database = try SQLiteDatabase(path: directory.appendingPathComponent("solmu.sqlite").path)
-        store = SQLiteIdentityStore(database: database, rules: Self.policies.rules, hasher: IdentifierHasher(key: keys.linkLogKey))
+        store = SQLiteIdentityStore(database: database, rules: Self.policies.rules, keys: LinkLogKeys(master: keys.linkLogKey))
         loginStore = SQLiteLoginStore(database: database)
         var logger = Logger(label: "solmu-test")
         logger.logLevel = .critical

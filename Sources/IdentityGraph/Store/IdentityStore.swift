@@ -74,11 +74,17 @@ public protocol IdentityStore: Sendable {
     func erase(_ customer: CustomerID, context: ChangeContext) async throws -> ErasureOutcome
 
     /// Appends an entry that records an event without changing the graph (a token exchange:
-    /// who obtained a token for whom). Returns it with its sequence number.
-    func recordEvent(_ record: LinkLogRecord) async throws -> LinkLogEntry
+    /// who obtained a token for whom). With `identifier`, the store fills in its kind, namespace
+    /// and value hash under the customer's key and keeps its sealed detail, like for a link.
+    /// Returns it with its sequence number.
+    func recordEvent(_ record: LinkLogRecord, identifier: Identifier?) async throws -> LinkLogEntry
 
     /// Link-log entries in sequence order, after `after` (exclusive), at most `limit`.
     func linkLog(customer: CustomerID?, after: Int64?, limit: Int) async throws -> [LinkLogEntry]
+
+    /// Entries matching every filter of `query`, in sequence order after `after` (exclusive), at
+    /// most `limit`, each with its readable detail while the customer's key exists (until erasure).
+    func searchLinkLog(_ query: LinkLogQuery, after: Int64?, limit: Int) async throws -> [ReviewedLogEntry]
 
     /// Pairs recorded when a link was refused, most recent first. Pairs whose customers were
     /// merged or erased since are left out.

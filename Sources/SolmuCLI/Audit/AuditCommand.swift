@@ -125,9 +125,10 @@ struct AuditVerifyCommand: AsyncParsableCommand {
             let verifier = try audit.noteVerifier()
             let note: String
             var entries: [LinkLogEntry]
+            var leaves: [TreeHash] = []
             var client: AdminClient?
             if let export {
-                (note, entries) = try LogExportFile.read(export)
+                (note, entries, leaves) = try LogExportFile.read(export)
             } else {
                 let connected = try await audit.connect()
                 client = connected
@@ -137,12 +138,12 @@ struct AuditVerifyCommand: AsyncParsableCommand {
             let checkpoint = try openCheckpoint(note, verifier: verifier, what: "the checkpoint")
             if let client {
                 entries = try await fetchEntries(client, count: checkpoint.size)
+                leaves = LogAudit.leafHashes(entries)
             }
             guard UInt64(entries.count) == checkpoint.size else {
                 throw LogAudit.Finding(sequence: nil, problem: "the checkpoint covers \(checkpoint.size) entries, but \(entries.count) were given")
             }
             if let finding = LogAudit.checkMeaning(entries, start: 0) { throw finding }
-            let leaves = LogAudit.leafHashes(entries)
             if TreeHasher.rootHash(leafHashes: leaves) != checkpoint.rootHash {
                 if let client, let bad = try await firstBadEntry(client, leaves: leaves, checkpoint: checkpoint) {
                     throw LogAudit.Finding(sequence: Int64(bad) + 1, problem: "the entry differs from the one the signed tree holds (changed or replaced)")
@@ -268,11 +269,19 @@ struct AuditExportCommand: AsyncParsableCommand {
 struct AuditLogCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "log",
-        abstract: "Review entries: filter by customer, actor, action and time; a table, --json or --csv."
+        abstract: "Review entries: filter by customer, identifier, actor, action and time; a table, --json or --csv.",
+        discussion: """
+            The server filters (POST /log/search): an identifier is sent in the request body, the \
+            server finds its entries through lookup hashes kept beside the log. Entries show the \
+            readable value while the customer is not erased.
+            """
     )
 
     @Option(help: "Only entries naming this customer (either side of a merge or move).")
     var customer: String?
+
+    @Option(help: ArgumentHelp("Only entries about this identifier, whoever held it.", valueName: "kind:[namespace:]value"))
+    var identifier: String?
 
     @Option(help: "Only entries by this actor (channel).")
     var actor: String?
@@ -299,29 +308,34 @@ struct AuditLogCommand: AsyncParsableCommand {
             throw ValidationError("--action must be one of \(LinkLogAction.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         if let customer { _ = try IDArgument.customer(customer, "--customer") }
+        if let identifier { _ = try IdentifierArgument.parse(identifier, option: "--identifier") }
         for (name, value) in [("--since", since), ("--until", until)] {
-            if let value, Self.time(value) == nil { throw ValidationError("\(name) must be an RFC 3339 time such as 2026-11-22T12:00:00Z") }
+            if let value, ISO8601DateFormatter().date(from: value) == nil {
+                throw ValidationError("\(name) must be an RFC 3339 time such as 2026-11-22T12:00:00Z")
+            }
         }
         if json && csv { throw ValidationError("choose --json or --csv") }
     }
 
     func run() async throws {
         try await auditing {
-            let client = try await audit.connect(scope: "audit:read identity:read")
-            let from = since.flatMap(Self.time)
-            let to = until.flatMap(Self.time)
-            var matching: [LinkLogEntry] = []
+            let client = try await audit.connect(scope: "audit:read")
+            var filters: [String: Any] = [:]
+            filters["customer_id"] = customer
+            filters["identifier"] = try identifier.map { try IdentifierArgument.parse($0, option: "--identifier") }
+            filters["actor"] = actor
+            filters["action"] = action
+            filters["since"] = since
+            filters["until"] = until
+            var matching: [ReviewedLogEntry] = []
             var after: Int64 = 0
             while true {
-                var path = "/v1/link-log?after=\(after)&limit=1000"
-                if let customer { path += "&customer=\(customer)" }
-                let data = try await client.call(.GET, path)
-                let page = try LogAudit.makeDecoder().decode(LinkLogPageView.self, from: data)
-                for entry in page.entries where (actor == nil || entry.record.actor == actor)
-                    && (action == nil || entry.record.action.rawValue == action)
-                    && (from == nil || entry.record.time >= from!) && (to == nil || entry.record.time < to!) {
-                    matching.append(entry)
-                }
+                var body = filters
+                body["after"] = after
+                body["limit"] = 1_000
+                let data = try await client.call(.POST, "/log/search", body: body)
+                let page = try LogAudit.makeDecoder().decode(LogSearchPage.self, from: data)
+                matching += page.entries
                 guard let next = page.nextAfter else { break }
                 after = next
             }
@@ -332,26 +346,22 @@ struct AuditLogCommand: AsyncParsableCommand {
                 for entry in matching { AdminOutput.print(String(decoding: try encoder.encode(entry), as: UTF8.self)) }
                 return
             }
-            let rows = matching.map { entry -> [String] in
-                let record = entry.record
-                return [String(entry.sequence), ISO8601DateFormatter().string(from: record.time), record.actor, record.operatorName ?? "",
+            let rows = matching.map { reviewed -> [String] in
+                let record = reviewed.entry.record
+                return [String(reviewed.entry.sequence), ISO8601DateFormatter().string(from: record.time), record.actor, record.operatorName ?? "",
                         record.action.rawValue, record.customerID.rawValue, record.relatedCustomerID?.rawValue ?? "",
                         [record.identifierKind?.rawValue, record.namespace].compactMap { $0 }.joined(separator: ":"),
-                        record.valueHash ?? "", record.reason ?? ""]
+                        reviewed.detail?.value ?? reviewed.detail?.name ?? "", record.valueHash ?? "", record.reason ?? ""]
             }
             if csv {
-                AdminOutput.print("sequence,time,actor,operator,action,customer,related,kind,value_hash,reason")
+                AdminOutput.print("sequence,time,actor,operator,action,customer,related,kind,detail,value_hash,reason")
                 for row in rows { AdminOutput.print(row.map(Self.csvField).joined(separator: ",")) }
                 return
             }
-            var table = TextTable("SEQ", "TIME", "ACTOR", "OPERATOR", "ACTION", "CUSTOMER", "RELATED", "KIND", "VALUE HASH", "REASON")
+            var table = TextTable("SEQ", "TIME", "ACTOR", "OPERATOR", "ACTION", "CUSTOMER", "RELATED", "KIND", "DETAIL", "VALUE HASH", "REASON")
             for row in rows { table.rows.append(row) }
             AdminOutput.print(table.rendered)
         }
-    }
-
-    static func time(_ text: String) -> Date? {
-        ISO8601DateFormatter().date(from: text)
     }
 
     static func csvField(_ text: String) -> String {
@@ -359,9 +369,9 @@ struct AuditLogCommand: AsyncParsableCommand {
     }
 }
 
-/// One page of `GET /v1/link-log`.
-struct LinkLogPageView: Decodable {
-    var entries: [LinkLogEntry]
+/// One page of `POST /log/search`.
+struct LogSearchPage: Decodable {
+    var entries: [ReviewedLogEntry]
     var nextAfter: Int64?
 
     enum CodingKeys: String, CodingKey {

@@ -107,7 +107,7 @@ struct StoreOptions: ParsableArguments {
             do {
                 let database = try SQLiteDatabase(path: path)
                 return OpenedStores(
-                    identities: SQLiteIdentityStore(database: database, rules: policies.rules, hasher: IdentifierHasher(key: keys.linkLogKey)),
+                    identities: SQLiteIdentityStore(database: database, rules: policies.rules, keys: LinkLogKeys(master: keys.linkLogKey)),
                     login: SQLiteLoginStore(database: database),
                     postgres: nil
                 )
@@ -119,7 +119,7 @@ struct StoreOptions: ParsableArguments {
             do {
                 let database = try PostgresDatabase(configuration: configuration, logger: logger)
                 return OpenedStores(
-                    identities: PostgresIdentityStore(database: database, rules: policies.rules, hasher: IdentifierHasher(key: keys.linkLogKey)),
+                    identities: PostgresIdentityStore(database: database, rules: policies.rules, keys: LinkLogKeys(master: keys.linkLogKey)),
                     login: PostgresLoginStore(database: database),
                     postgres: database
                 )

@@ -158,8 +158,8 @@ struct LinkResponse: Encodable, Sendable {
 }
 
 /// `GET /v1/link-log`.
-struct LinkLogPage: Encodable, Sendable {
-    var entries: [LinkLogEntry]
+struct LinkLogPage<Entry: Encodable & Sendable>: Encodable, Sendable {
+    var entries: [Entry]
     /// Pass as `after` for the next page; `null` when the page was not full, so nothing follows.
     var nextAfter: Int64?
 
@@ -172,6 +172,24 @@ struct LinkLogPage: Encodable, Sendable {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(entries, forKey: .entries)
         try container.encode(nextAfter, forKey: .nextAfter)
+    }
+}
+
+/// `POST /log/search`: every filter given must match. In a body, not a query string, so that an
+/// identifier's value never lands in an access log.
+struct LogSearchRequest: Decodable, Sendable {
+    var customerID: String?
+    var identifier: IdentifierInput?
+    var actor: String?
+    var action: String?
+    var since: String?
+    var until: String?
+    var after: Int64?
+    var limit: Int?
+
+    enum CodingKeys: String, CodingKey {
+        case customerID = "customer_id"
+        case identifier, actor, action, since, until, after, limit
     }
 }
 

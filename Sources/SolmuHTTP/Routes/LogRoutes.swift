@@ -21,6 +21,44 @@ struct LogRoutes: Sendable {
         log.get("entries") { request, context in try await entries(request, context) }
         log.get("proof/inclusion") { request, context in try await inclusion(request, context) }
         log.get("proof/consistency") { request, context in try await consistency(request, context) }
+        log.post("search") { request, context in try await search(request, context) }
+    }
+
+    /// Entries for review, filtered, with their readable detail while the customer is not erased.
+    private func search(_ request: Request, _ context: SolmuRequestContext) async throws -> Response {
+        _ = try context.requireScope(SolmuScope.auditRead)
+        var request = request
+        let body = try await request.decodeJSON(LogSearchRequest.self, context: context)
+        var query = LinkLogQuery()
+        query.customer = try body.customerID.map { try APIInput.customerID($0, pointer: "/customer_id") }
+        query.identifier = try body.identifier.map { try services.normalize($0.raw, pointer: "/identifier") }
+        if let actor = body.actor {
+            guard !actor.isEmpty, actor.count <= 100 else { throw Problem.badRequest("actor must be a channel id", pointer: "/actor") }
+            query.actor = actor
+        }
+        if let action = body.action {
+            guard let known = LinkLogAction(rawValue: action) else {
+                throw Problem.badRequest("action must be one of \(LinkLogAction.allCases.map(\.rawValue).joined(separator: ", "))", pointer: "/action")
+            }
+            query.action = known
+        }
+        query.since = try body.since.map { try Self.time($0, "/since") }
+        query.until = try body.until.map { try Self.time($0, "/until") }
+        if let after = body.after, after < 0 { throw Problem.badRequest("after must be a non-negative sequence number", pointer: "/after") }
+        let limit = body.limit ?? 100
+        guard (1...1_000).contains(limit) else { throw Problem.badRequest("limit must be from 1 to 1000", pointer: "/limit") }
+        let entries = try await services.perform { try await services.store.searchLinkLog(query, after: body.after, limit: limit) }
+        return try JSONCoding.response(LinkLogPage(entries: entries, nextAfter: entries.count == limit ? entries.last?.entry.sequence : nil))
+    }
+
+    private static func time(_ text: String, _ pointer: String) throws -> Date {
+        let formatter = ISO8601DateFormatter()
+        if let date = formatter.date(from: text) { return date }
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        guard let date = formatter.date(from: text) else {
+            throw Problem.badRequest("not an RFC 3339 time such as 2026-11-22T12:00:00Z", pointer: pointer)
+        }
+        return date
     }
 
     private func checkpoint(_ context: SolmuRequestContext) async throws -> Response {

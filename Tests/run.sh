@@ -76,6 +76,25 @@ else
   failed=$((failed + 1))
 fi
 
+echo "== Two instances on one PostgreSQL database"
+if [ -n "$postgres_dir" ] && command -v psql >/dev/null 2>&1; then
+  if swift build --product solmu >"$work/solmu-build.log" 2>&1; then
+    python3 Tests/interop/two_instances.py "$(swift build --show-bin-path)/solmu" "$PWD" "$SOLMU_TEST_POSTGRES_URL" \
+      | tee "$work/two-instances.log"
+    line=$(tail -1 "$work/two-instances.log")
+    p=$(echo "$line" | grep -Eo '^[0-9]+ passed' | grep -Eo '[0-9]+' || echo 0)
+    f=$(echo "$line" | grep -Eo '[0-9]+ failed' | grep -Eo '[0-9]+' || echo 1)
+    passed=$((passed + p))
+    failed=$((failed + f))
+  else
+    tail -20 "$work/solmu-build.log"
+    echo "could not build solmu for the two-instance test"
+    failed=$((failed + 1))
+  fi
+else
+  echo "no PostgreSQL cluster (or no psql): the two-instance test is skipped"
+fi
+
 echo
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -69,6 +69,7 @@ public final class SQLiteIdentityStore: IdentityStore {
                     result = try self.insertCustomer(new, profileJSON: profileJSON, context: context, db: db, returnLinks: false)
                     return result.isSuccess ? .commit : .rollback
                 }
+                if !result.isSuccess { self.verifiableLog.invalidate() }
                 stored.append(result.map(\.id))
             }
             return stored

@@ -7,13 +7,16 @@ import VerifiableLog
 /// The link log as an RFC 9162 Merkle tree in SQLite: table `log_tree_nodes` holds the hash of
 /// every perfect subtree, written in the same transaction as the entry whose leaf completes it.
 ///
-/// The writer keeps the tree's compact range in memory between transactions. Before each append
-/// it checks that the range still describes the stored log (same size, same last leaf): after a
-/// rolled-back transaction, or an entry another process appended, it reloads the O(log n) nodes.
+/// The writer keeps the tree's compact range in memory between transactions. At the first append
+/// of each transaction it checks that the range still describes the stored log (same size, same
+/// last leaf): after an entry another process appended, it reloads the O(log n) nodes. A rolled-back
+/// transaction drops the range, and so does a rolled-back savepoint (``invalidate()``).
 final class SQLiteVerifiableLog: Sendable {
     private struct State {
         var tree: MerkleTree<PendingNodes>
         var lastLeaf: TreeHash?
+        /// Checked against the stored log in the current transaction.
+        var checked = false
     }
 
     private let state = Mutex<State?>(nil)
@@ -23,12 +26,23 @@ final class SQLiteVerifiableLog: Sendable {
         let leaf = TreeHasher.leafHash(of: entry.leafBytes)
         let expected = UInt64(entry.sequence - 1)
         try state.withLock { state in
-            var current = state?.tree.size == expected
-            if current, expected > 0 {
-                current = try state?.lastLeaf == Self.node(level: 0, index: expected - 1, db: db)
-            }
-            if !current {
-                state = State(tree: try MerkleTree(store: PendingNodes(preloading: expected, db: db), size: expected), lastLeaf: nil)
+            if state?.checked != true {
+                var current = state?.tree.size == expected
+                if current, expected > 0 {
+                    current = try state?.lastLeaf == Self.node(level: 0, index: expected - 1, db: db)
+                }
+                if !current {
+                    state = State(tree: try MerkleTree(store: PendingNodes(preloading: expected, db: db), size: expected), lastLeaf: nil)
+                }
+                state!.checked = true
+                // Committed: check again next time (another process may write in between).
+                // Rolled back: the range holds leaves the database does not.
+                db.afterNextTransaction(
+                    onCommit: { [self] _ in self.state.withLock { $0?.checked = false } },
+                    onRollback: { [self] _ in self.invalidate() }
+                )
+            } else if state!.tree.size != expected {
+                throw IdentityGraphError.storage("the link log's tree is out of step with its entries")
             }
             try state!.tree.append(leafHash: leaf)
             state!.lastLeaf = leaf
@@ -38,6 +52,11 @@ final class SQLiteVerifiableLog: Sendable {
                     .execute(arguments: [node.level, Int64(node.index), Data(node.hash.bytes)])
             }
         }
+    }
+
+    /// Forgets the in-memory range: after a savepoint or transaction rolled back appends.
+    func invalidate() {
+        state.withLock { $0 = nil }
     }
 
     /// Builds the tree of the entries already in `link_log` (for the migration that adds it).

@@ -33,6 +33,19 @@ struct LinkLogKeysTests {
         #expect(record.valueHash == first.hasher.hash(value) && record.identifierKind == .email)
     }
 
+    @Test func theHasherIsHMACSHA256OfKindNamespaceAndValueEveryTime() {
+        let key = SymmetricKey(data: Data(repeating: 5, count: 32))
+        let hasher = IdentifierHasher(key: key)
+        let card = Identifier(trustedKind: .loyaltyCard, namespace: "plussa", value: "6012345678901234")
+        let expected = HMAC<SHA256>.authenticationCode(for: Array("loyalty_card\u{0}plussa\u{0}6012345678901234".utf8), using: key)
+        let base64url = Data(expected).base64EncodedString().replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        // The keyed state is copied for each hash, so repeated and interleaved hashes agree.
+        #expect(hasher.hash(card) == base64url)
+        _ = hasher.hash(value)
+        #expect(hasher.hash(card) == base64url)
+    }
+
     @Test func detailIsSealedToItsEntry() throws {
         let key = try keys.newCustomerKey(for: anna).key
         let detail = LinkLogDetail(value: "anna@example.com")

@@ -7,10 +7,12 @@ import Foundation
 /// HMAC-SHA-256 over `kind 0x00 namespace 0x00 value`, so that equal values of different kinds
 /// or namespaces never collide. Without the key, the hash cannot be checked against a guess.
 public struct IdentifierHasher: Sendable {
-    private let key: SymmetricKey
+    /// The HMAC with the key already absorbed, copied for each hash (it is a value type), so that
+    /// the key's blocks are not hashed again for every identifier.
+    private let keyed: HMAC<SHA256>
 
     public init(key: SymmetricKey) {
-        self.key = key
+        self.keyed = HMAC<SHA256>(key: key)
     }
 
     public func hash(_ identifier: Identifier) -> String {
@@ -21,8 +23,9 @@ public struct IdentifierHasher: Sendable {
         message.append(contentsOf: (identifier.namespace ?? "").utf8)
         message.append(0)
         message.append(contentsOf: identifier.value.utf8)
-        let mac = HMAC<SHA256>.authenticationCode(for: message, using: key)
-        return mac.withUnsafeBytes { Base64URL.encode($0) }
+        var hmac = keyed
+        hmac.update(data: message)
+        return hmac.finalize().withUnsafeBytes { Base64URL.encode($0) }
     }
 
     /// A record for `action` on `identifier`.

@@ -13,12 +13,12 @@ import Foundation
 /// stored beside the log, never in it, and is deleted with the detail.
 public struct LinkLogKeys: Sendable {
     private let wrapKey: SymmetricKey
-    private let lookupKey: SymmetricKey
+    private let lookup: IdentifierHasher
 
     /// - Parameter master: the log key (`keys/link-log.key`, 32 bytes).
     public init(master: SymmetricKey) {
         wrapKey = Self.derive(master, "solmu link-log customer key wrap v1")
-        lookupKey = Self.derive(master, "solmu link-log identifier lookup v1")
+        lookup = IdentifierHasher(key: Self.derive(master, "solmu link-log identifier lookup v1"))
     }
 
     /// A new customer's key and its wrapped form, which is what the store keeps.
@@ -45,11 +45,11 @@ public struct LinkLogKeys: Sendable {
     /// The hash the store files an entry's detail under, so that the log can be searched by
     /// identifier. Kept beside the log and deleted on erasure.
     public func lookupHash(_ identifier: Identifier) -> String {
-        IdentifierHasher(key: lookupKey).hash(identifier)
+        lookup.hash(identifier)
     }
 
-    static func derive(_ key: SymmetricKey, _ info: String) -> SymmetricKey {
-        HKDF<SHA256>.deriveKey(inputKeyMaterial: key, info: Array(info.utf8), outputByteCount: 32)
+    static func derive(_ key: SymmetricKey, _ info: String, bytes: Int = 32) -> SymmetricKey {
+        HKDF<SHA256>.deriveKey(inputKeyMaterial: key, info: Array(info.utf8), outputByteCount: bytes)
     }
 }
 
@@ -60,8 +60,10 @@ public struct CustomerLogKey: Sendable {
     private let detailKey: SymmetricKey
 
     init(secret: SymmetricKey) {
-        hasher = IdentifierHasher(key: LinkLogKeys.derive(secret, "solmu link-log identifier hash v1"))
-        detailKey = LinkLogKeys.derive(secret, "solmu link-log detail v1")
+        // One HKDF expansion gives both keys: the hash key, then the detail key.
+        let keys = LinkLogKeys.derive(secret, "solmu link-log customer keys v1", bytes: 64).withUnsafeBytes { Array($0) }
+        hasher = IdentifierHasher(key: SymmetricKey(data: keys[0..<32]))
+        detailKey = SymmetricKey(data: keys[32..<64])
     }
 
     /// A record for `action` on `identifier`, its value hashed under this key.

@@ -251,7 +251,7 @@ let package = Package(
         .testTarget(
             name: "PostgresStoreTests",
             dependencies: [
-                "PostgresStore", "IdentityGraph", "Identifiers", "VerifiableLog", "CodedErrors",
+                "PostgresStore", "IdentityGraph", "Identifiers", "VerifiableLog", "CodedErrors", "CustomerLogin",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),

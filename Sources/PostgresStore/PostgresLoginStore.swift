@@ -428,6 +428,32 @@ public final class PostgresLoginStore: LoginStore {
             """, Self.message(from:))
     }
 
+    /// Like ``dueMessages(now:limit:)``, but claims what it returns: their next attempt moves to
+    /// `now + lease`, so that another instance polling meanwhile skips them (rows being claimed
+    /// are skipped too, `FOR UPDATE SKIP LOCKED`). ``markDelivered(_:at:)`` or
+    /// ``reschedule(_:attempts:nextAttemptAt:error:)`` settles a claimed message; one whose
+    /// instance died is due again when the lease ends. Not part of `LoginStore` yet: the outbox
+    /// delivery polls with `dueMessages`, which lets two instances send one message twice.
+    /// - Returns: the claimed messages as they were before the claim, the longest due first.
+    public func claimDueMessages(now: Date, limit: Int, lease: Duration) async throws -> [OutboxMessage] {
+        let nowMillis = Self.millis(now)
+        let until = nowMillis + max(Self.millis(lease), 1)
+        return try await database.transaction { connection in
+            try await connection.rows("""
+                WITH due AS (
+                    SELECT id, kind, destination, payload, created_at, attempts, next_attempt_at FROM outbox
+                    WHERE delivered_at IS NULL AND next_attempt_at <= \(nowMillis)
+                    ORDER BY next_attempt_at, created_at, id LIMIT \(Int64(max(limit, 0)))
+                    FOR UPDATE SKIP LOCKED
+                ), claimed AS (
+                    UPDATE outbox SET next_attempt_at = \(until) FROM due WHERE outbox.id = due.id RETURNING outbox.id
+                )
+                SELECT due.* FROM due JOIN claimed ON claimed.id = due.id
+                ORDER BY due.next_attempt_at, due.created_at, due.id
+                """, logger: self.logger).map(Self.message(from:))
+        }
+    }
+
     public func markDelivered(_ id: String, at time: Date) async throws {
         try await execute("UPDATE outbox SET delivered_at = \(Self.millis(time)) WHERE id = \(id) AND delivered_at IS NULL")
     }

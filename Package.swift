@@ -28,6 +28,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         // CodedErrors: the one shape of library errors (a code to match on, a reason for people).
@@ -139,6 +140,22 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // PostgresStore: the IdentityStore and LoginStore on PostgreSQL (postgres-nio), for several
+        // instances sharing one database.
+        .target(
+            name: "PostgresStore",
+            dependencies: [
+                "CodedErrors",
+                "Identifiers",
+                "IdentityGraph",
+                "CustomerLogin",
+                "VerifiableLog",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // BulkImport: NDJSON customer files through the same rules as the API.
         .target(
             name: "BulkImport",
@@ -179,6 +196,7 @@ let package = Package(
                 "Policies",
                 "Tokens",
                 "SQLiteStore",
+                "PostgresStore",
                 "BulkImport",
                 "SolmuHTTP",
                 "CustomerLogin",
@@ -230,10 +248,23 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "SQLiteStoreTests", dependencies: ["SQLiteStore", "IdentityGraph", "Identifiers"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "PostgresStoreTests",
+            dependencies: [
+                "PostgresStore", "IdentityGraph", "Identifiers", "VerifiableLog", "CodedErrors", "CustomerLogin",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // One conformance suite, run against every IdentityStore backend.
         .testTarget(
             name: "IdentityStoreConformanceTests",
-            dependencies: ["IdentityGraph", "Identifiers", "CustomerLogin", "SQLiteStore", "VerifiableLog"],
+            dependencies: [
+                "IdentityGraph", "Identifiers", "CustomerLogin", "SQLiteStore", "PostgresStore", "VerifiableLog",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "BulkImportTests", dependencies: ["BulkImport", "IdentityGraph", "Identifiers", "SQLiteStore"], swiftSettings: swiftSettings),

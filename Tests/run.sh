@@ -12,6 +12,36 @@ venv=".build/venv"
 passed=0
 failed=0
 
+echo "== PostgreSQL"
+# A throwaway cluster for the PostgreSQL conformance runs, removed on exit however the run ends.
+postgres_dir=""
+stop_postgres() {
+  if [ -n "$postgres_dir" ]; then Tests/postgres-cluster.sh stop "$postgres_dir"; postgres_dir=""; fi
+}
+trap stop_postgres EXIT
+unset SOLMU_TEST_POSTGRES_URL
+postgres_env="$work/postgres.env"
+rm -f "$postgres_env"
+Tests/postgres-cluster.sh start "$postgres_env"
+postgres_status=$?
+if [ "$postgres_status" -eq 0 ]; then
+  # shellcheck disable=SC1090
+  . "$postgres_env"
+  rm -f "$postgres_env"
+  postgres_dir="$SOLMU_TEST_POSTGRES_DIR"
+  export SOLMU_TEST_POSTGRES_URL
+  echo "a throwaway PostgreSQL cluster runs in $postgres_dir"
+elif [ "$postgres_status" -eq 3 ]; then
+  echo "PostgreSQL not found: the PostgreSQL conformance runs are skipped"
+  if [ "${CI:-}" = "true" ]; then
+    echo "CI=true needs PostgreSQL: counted as one failure"
+    failed=$((failed + 1))
+  fi
+else
+  echo "could not start a PostgreSQL cluster: the PostgreSQL conformance runs are skipped"
+  failed=$((failed + 1))
+fi
+
 echo "== Swift tests"
 crosscheck="$work/phone-crosscheck.jsonl"
 rm -f "$crosscheck"
@@ -44,6 +74,25 @@ if [ -s "$crosscheck" ] && [ -x "$venv/bin/python" ]; then
 else
   echo "the Swift tests wrote no cross-check file"
   failed=$((failed + 1))
+fi
+
+echo "== Two instances on one PostgreSQL database"
+if [ -n "$postgres_dir" ] && command -v psql >/dev/null 2>&1; then
+  if swift build --product solmu >"$work/solmu-build.log" 2>&1; then
+    python3 Tests/interop/two_instances.py "$(swift build --show-bin-path)/solmu" "$PWD" "$SOLMU_TEST_POSTGRES_URL" \
+      | tee "$work/two-instances.log"
+    line=$(tail -1 "$work/two-instances.log")
+    p=$(echo "$line" | grep -Eo '^[0-9]+ passed' | grep -Eo '[0-9]+' || echo 0)
+    f=$(echo "$line" | grep -Eo '[0-9]+ failed' | grep -Eo '[0-9]+' || echo 1)
+    passed=$((passed + p))
+    failed=$((failed + f))
+  else
+    tail -20 "$work/solmu-build.log"
+    echo "could not build solmu for the two-instance test"
+    failed=$((failed + 1))
+  fi
+else
+  echo "no PostgreSQL cluster (or no psql): the two-instance test is skipped"
 fi
 
 echo

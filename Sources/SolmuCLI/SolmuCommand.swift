@@ -10,7 +10,7 @@ public struct SolmuCommand: AsyncParsableCommand {
             Every option can also be set with an environment variable named SOLMU_ and the option's
             name in capitals (--database → SOLMU_DATABASE). A flag on the command line wins.
             """,
-        subcommands: [Serve.self, Import.self, AdminCommand.self, AuditCommand.self, ChannelsCommand.self, PoliciesCommand.self, KeysCommand.self]
+        subcommands: [Serve.self, Import.self, Migrate.self, AdminCommand.self, AuditCommand.self, ChannelsCommand.self, PoliciesCommand.self, KeysCommand.self]
     )
 
     public init() {}

@@ -1,5 +1,6 @@
 import CustomerLogin
 import Foundation
+import PostgresStore
 import SQLiteStore
 
 extension StoreBackend {
@@ -9,6 +10,8 @@ extension StoreBackend {
         case .sqlite:
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("solmu-login-conformance-\(UUID().uuidString)")
             return SQLiteLoginStore(database: try SQLiteDatabase(path: directory.appendingPathComponent("solmu.sqlite").path))
+        case .postgres:
+            return PendingLoginStore { PostgresLoginStore(database: try await PostgresTestServer.freshDatabase()) }
         }
     }
 }

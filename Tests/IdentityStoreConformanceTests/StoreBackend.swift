@@ -2,12 +2,19 @@ import Testing
 import Crypto
 import Foundation
 import IdentityGraph
+import PostgresStore
 import SQLiteStore
 
 /// The backends the conformance suite runs against. Every test takes one as its argument, so a
 /// new backend is one more case here and nothing else.
 enum StoreBackend: String, CaseIterable, CustomTestStringConvertible, Sendable {
     case sqlite
+    /// Only when `SOLMU_TEST_POSTGRES_URL` is set (see `PostgresTestServer`).
+    case postgres
+
+    static var allCases: [StoreBackend] {
+        PostgresTestServer.url == nil ? [.sqlite] : [.sqlite, .postgres]
+    }
 
     var testDescription: String { rawValue }
 
@@ -21,6 +28,10 @@ enum StoreBackend: String, CaseIterable, CustomTestStringConvertible, Sendable {
             return try SQLiteIdentityStore(
                 path: directory.appendingPathComponent("solmu.sqlite").path, rules: rules, keys: LinkLogKeys(master: Self.logKey)
             )
+        case .postgres:
+            return PendingIdentityStore {
+                PostgresIdentityStore(database: try await PostgresTestServer.freshDatabase(), rules: rules, keys: LinkLogKeys(master: Self.logKey))
+            }
         }
     }
 }

@@ -4,6 +4,7 @@ import Foundation
 import Identifiers
 import IdentityGraph
 import Policies
+import PostgresStore
 import Channels
 import Tokens
 import Logging
@@ -50,7 +51,18 @@ struct Import: AsyncParsableCommand {
         guard FileManager.default.isReadableFile(atPath: file) else { throw CLIError("cannot read \(file)") }
         let policies = try storage.loadPolicies()
         let keys = try storage.loadKeys()
-        let store = try storage.openStore(policies: policies, keys: keys)
+        let stores = try await storage.openStores(policies: policies, keys: keys)
+        stores.postgres?.startInBackground()
+        do {
+            try await run(store: stores.identities, policies: policies)
+        } catch {
+            await stores.postgres?.shutdown()
+            throw error
+        }
+        await stores.postgres?.shutdown()
+    }
+
+    private func run(store: any IdentityStore, policies: PolicySet) async throws {
         let importer = BulkImporter(
             store: store, normalizer: IdentifierNormalizer(policy: policies.identifiers), actor: actor,
             batchSize: batchSize, defaultAssurance: Assurance(rawValue: assurance)!

@@ -64,7 +64,9 @@ struct Serve: AsyncParsableCommand {
 
         let policies = try storage.loadPolicies()
         let keys = try storage.loadKeys()
-        let (store, loginStore) = try storage.openStores(policies: policies, keys: keys)
+        // Migrates the database first; a schema newer than this build refuses to start.
+        let stores = try await storage.openStores(policies: policies, keys: keys, logger: logger)
+        let (store, loginStore) = (stores.identities, stores.login)
 
         // Process-wide systems are set up only once every setting has been checked.
         LoggingSystem.bootstrap { label in
@@ -89,11 +91,13 @@ struct Serve: AsyncParsableCommand {
         let app = Application(
             router: router,
             configuration: .init(address: .hostname(host, port: port), serverName: "Solmu"),
-            services: [outbox, LoginHousekeeping(store: loginStore, logger: logger), KeyReloadService(store: services.keyStore, logger: logger)],
+            // The PostgreSQL pool comes first, so that the group stops it last.
+            services: (stores.postgres.map { [$0] } ?? [])
+                + [outbox, LoginHousekeeping(store: loginStore, logger: logger), KeyReloadService(store: services.keyStore, logger: logger)],
             onServerRunning: { channel in
                 logger.info("Solmu is listening", metadata: [
                     "address": "\(channel.localAddress?.description ?? "?")", "issuer": "\(issuer)",
-                    "database": "\(storage.databaseURL)", "channels": "\(policies.channels.count)",
+                    "database": "\(storage.redactedDatabaseURL)", "channels": "\(policies.channels.count)",
                 ])
             },
             logger: logger

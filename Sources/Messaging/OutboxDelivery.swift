@@ -30,6 +30,9 @@ public struct OutboxDelivery: Service {
     public static let batchSize = 100
     /// The most messages in flight at once within a pass.
     public static let concurrency = 8
+    /// How long a claimed message is held for this instance: longer than a delivery can take
+    /// (timeouts included), so that no other instance sends it meanwhile.
+    public static let lease: Duration = .seconds(120)
 
     private let store: any LoginStore
     private let policy: MessagingPolicy
@@ -128,10 +131,13 @@ public struct OutboxDelivery: Service {
     /// - Parameter now: The time that decides what is due and when retries happen.
     /// - Returns: What the pass did.
     /// - Throws: When the store cannot list due messages, or `CancellationError`. Failures to
-    ///   record a single outcome are logged, not thrown: the message stays due and is sent again.
+    ///   record a single outcome are logged, not thrown: the message is due again when its
+    ///   claim (``lease``) ends, and is sent again.
     @discardableResult
     public func deliverDue(now: Date) async throws -> DeliveryReport {
-        let due = try await self.store.dueMessages(now: now, limit: Self.batchSize)
+        // Claimed, not just read: with several instances on one database each message is sent
+        // by one of them.
+        let due = try await self.store.claimDueMessages(now: now, limit: Self.batchSize, lease: Self.lease)
         guard !due.isEmpty else { return DeliveryReport() }
 
         return await withTaskGroup(of: Outcome.self, returning: DeliveryReport.self) { group in

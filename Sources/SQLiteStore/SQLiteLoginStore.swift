@@ -463,6 +463,24 @@ public final class SQLiteLoginStore: LoginStore {
         }
     }
 
+    public func claimDueMessages(now: Date, limit: Int, lease: Duration) async throws -> [OutboxMessage] {
+        let until = Self.millis(now) + max(Int64(lease.components.seconds) * 1_000 + lease.components.attoseconds / 1_000_000_000_000_000, 1)
+        return try await write { db in
+            let due = try Row.fetchAll(
+                db.cachedStatement(sql: """
+                    SELECT id, kind, destination, payload, created_at, attempts, next_attempt_at FROM outbox
+                    WHERE delivered_at IS NULL AND next_attempt_at <= ?
+                    ORDER BY next_attempt_at, created_at, id LIMIT ?
+                    """),
+                arguments: [Self.millis(now), limit]
+            ).map(Self.message(from:))
+            for message in due {
+                try db.cachedStatement(sql: "UPDATE outbox SET next_attempt_at = ? WHERE id = ?").execute(arguments: [until, message.id])
+            }
+            return due
+        }
+    }
+
     public func markDelivered(_ id: String, at time: Date) async throws {
         try await write { db in
             try db.cachedStatement(sql: "UPDATE outbox SET delivered_at = ? WHERE id = ? AND delivered_at IS NULL")

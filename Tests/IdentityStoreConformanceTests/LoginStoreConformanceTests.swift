@@ -426,6 +426,33 @@ struct LoginStoreConformanceTests {
         try await store.markDelivered("m-4", at: Self.at(101))
         #expect(try await store.dueMessages(now: Self.at(1_000), limit: 10) == [])
     }
+
+    @Test(arguments: StoreBackend.allCases)
+    func claimedMessagesAreHeldForTheirLease(backend: StoreBackend) async throws {
+        let store = try backend.makeLoginStore()
+        let first = Self.message("m-1", createdAt: Self.at(0))
+        let second = Self.message("m-2", createdAt: Self.at(1))
+        let third = Self.message("m-3", createdAt: Self.at(2))
+        for message in [third, second, first] { try await store.enqueue(message) }
+
+        // Two instances claiming at once never get the same message.
+        async let a = store.claimDueMessages(now: Self.at(10), limit: 2, lease: .seconds(60))
+        async let b = store.claimDueMessages(now: Self.at(10), limit: 2, lease: .seconds(60))
+        let (claimedA, claimedB) = try await (a, b)
+        #expect(Set(claimedA.map(\.id)).isDisjoint(with: claimedB.map(\.id)))
+        #expect(Set((claimedA + claimedB).map(\.id)) == ["m-1", "m-2", "m-3"])
+        #expect(try await store.claimDueMessages(now: Self.at(20), limit: 10, lease: .seconds(60)).isEmpty)
+
+        // Delivered ones are done; the others come back when the lease ends.
+        try await store.markDelivered("m-1", at: Self.at(11))
+        try await store.reschedule("m-2", attempts: 1, nextAttemptAt: Self.at(30), error: "timeout")
+        var retried = second
+        retried.attempts = 1
+        retried.nextAttemptAt = Self.at(30)
+        #expect(try await store.claimDueMessages(now: Self.at(30), limit: 10, lease: .seconds(60)) == [retried])
+        let expired = try await store.claimDueMessages(now: Self.at(70), limit: 10, lease: .seconds(60))
+        #expect(expired.map(\.id) == ["m-3"])
+    }
 }
 
 @Suite("LoginStore purge")

@@ -157,6 +157,9 @@ final class PendingLoginStore: LoginStore {
     func purge(before cutoff: Date) async throws -> Int { try await store.purge(before: cutoff) }
     func enqueue(_ message: OutboxMessage) async throws { try await store.enqueue(message) }
     func dueMessages(now: Date, limit: Int) async throws -> [OutboxMessage] { try await store.dueMessages(now: now, limit: limit) }
+    func claimDueMessages(now: Date, limit: Int, lease: Duration) async throws -> [OutboxMessage] {
+        try await store.claimDueMessages(now: now, limit: limit, lease: lease)
+    }
     func markDelivered(_ id: String, at time: Date) async throws { try await store.markDelivered(id, at: time) }
     func reschedule(_ id: String, attempts: Int, nextAttemptAt: Date, error: String) async throws {
         try await store.reschedule(id, attempts: attempts, nextAttemptAt: nextAttemptAt, error: error)

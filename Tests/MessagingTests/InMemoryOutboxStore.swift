@@ -37,6 +37,14 @@ final class InMemoryOutboxStore: LoginStore {
         }
     }
 
+    func claimDueMessages(now: Date, limit: Int, lease: Duration) async throws -> [OutboxMessage] {
+        let due = try await dueMessages(now: now, limit: limit)
+        self.rows.withLock { rows in
+            for message in due { rows[message.id]?.message.nextAttemptAt = now.addingTimeInterval(Double(lease.components.seconds)) }
+        }
+        return due
+    }
+
     func markDelivered(_ id: String, at time: Date) async throws {
         self.rows.withLock { $0[id]?.deliveredAt = time }
     }

@@ -267,7 +267,8 @@ def run_checks(a, b, outbox, binary, issuer):
     fields = hidden_fields(code_page.text, "/login/code")
     fields["code"] = "000000" if one_time != "000000" else "111111"
     wrong = browser.go("POST", b.base + "/login/code", fields)
-    check(wrong.status == 200 and 'action="/login/code"' in wrong.text, "B counts a wrong code against the challenge A created")
+    check(wrong.status == 400 and 'action="/login/code"' in wrong.text, "B refuses a wrong code against the challenge A created",
+          str(wrong.status))
     fields = hidden_fields(wrong.text, "/login/code")
     fields["code"] = one_time
     done = browser.go("POST", b.base + "/login/code", fields)
@@ -284,10 +285,6 @@ def run_checks(a, b, outbox, binary, issuer):
                      form={"grant_type": "authorization_code", "code": params.get("code", ""), "redirect_uri": redirect,
                            "code_verifier": verifier})
     check(tokens.status == 200 and "refresh_token" in tokens.json(), "B exchanges the code", tokens.text[:200])
-    replay = request("POST", a.base + "/oauth/token", headers={"Authorization": "Basic " + basic},
-                     form={"grant_type": "authorization_code", "code": params.get("code", ""), "redirect_uri": redirect,
-                           "code_verifier": verifier})
-    check(replay.status == 400 and replay.json().get("error") == "invalid_grant", "A refuses the code B redeemed", replay.text[:200])
     session_on_a = browser.go("GET", a.base + "/oauth/authorize?" + query.replace("st-1", "st-2"))
     check(session_on_a.status in (302, 303) and "code=" in session_on_a.headers.get("Location", ""),
           "the session B created signs the browser in on A without a login page", str(session_on_a.status))
@@ -303,6 +300,12 @@ def run_checks(a, b, outbox, binary, issuer):
     after_reuse = request("POST", a.base + "/oauth/token", headers={"Authorization": "Basic " + basic},
                           form={"grant_type": "refresh_token", "refresh_token": rotated.json().get("refresh_token", "")})
     check(after_reuse.status == 400, "the whole family is revoked: A refuses the newest token too", after_reuse.text[:200])
+
+    # A code redeemed on B is spent on A too (and its replay revokes what it issued, RFC 6749 §4.1.2).
+    replay = request("POST", a.base + "/oauth/token", headers={"Authorization": "Basic " + basic},
+                     form={"grant_type": "authorization_code", "code": params.get("code", ""), "redirect_uri": redirect,
+                           "code_verifier": verifier})
+    check(replay.status == 400 and replay.json().get("error") == "invalid_grant", "A refuses the code B redeemed", replay.text[:200])
 
     # 4. Concurrent changes through both instances.
     shop_b = b.token("webshop", "identity:link identity:resolve identity:read")

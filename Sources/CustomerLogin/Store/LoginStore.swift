@@ -85,6 +85,11 @@ public protocol LoginStore: Sendable {
     // MARK: Outbox
     func enqueue(_ message: OutboxMessage) async throws
     func dueMessages(now: Date, limit: Int) async throws -> [OutboxMessage]
+    /// Takes up to `limit` messages due at `now` for delivery, as `dueMessages` orders them, and
+    /// holds them for `lease` (their next attempt moves to `now + lease`) so that another instance
+    /// does not send them too. A claimed message is then marked delivered or rescheduled; if the
+    /// instance dies first, it is due again when the lease ends. Returns them as they were.
+    func claimDueMessages(now: Date, limit: Int, lease: Duration) async throws -> [OutboxMessage]
     func markDelivered(_ id: String, at time: Date) async throws
     func reschedule(_ id: String, attempts: Int, nextAttemptAt: Date, error: String) async throws
 }

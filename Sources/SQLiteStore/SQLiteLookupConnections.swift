@@ -20,6 +20,8 @@ final class SQLiteLookupConnections: @unchecked Sendable {
         let resolve: OpaquePointer
         let treeNode: OpaquePointer
         let logSize: OpaquePointer
+        let begin: OpaquePointer
+        let commit: OpaquePointer
 
         init(path: String) throws {
             var handle: OpaquePointer?
@@ -39,6 +41,8 @@ final class SQLiteLookupConnections: @unchecked Sendable {
                 """,
                 "SELECT hash FROM log_tree_nodes WHERE level = ?1 AND idx = ?2",
                 "SELECT COALESCE(MAX(sequence), 0) FROM link_log",
+                "BEGIN",
+                "COMMIT",
             ] {
                 var statement: OpaquePointer?
                 guard sqlite3_prepare_v3(handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil) == SQLITE_OK, let statement else {
@@ -52,10 +56,12 @@ final class SQLiteLookupConnections: @unchecked Sendable {
             self.resolve = statements[0]
             self.treeNode = statements[1]
             self.logSize = statements[2]
+            self.begin = statements[3]
+            self.commit = statements[4]
         }
 
         deinit {
-            for statement in [resolve, treeNode, logSize] { sqlite3_finalize(statement) }
+            for statement in [resolve, treeNode, logSize, begin, commit] { sqlite3_finalize(statement) }
             sqlite3_close_v2(handle)
         }
     }
@@ -107,6 +113,16 @@ final class SQLiteLookupConnections: @unchecked Sendable {
     func withLogTree<T>(_ body: (MerkleTree<StatementNodes>) throws -> T) throws -> T {
         let connection = try checkOut()
         defer { checkIn(connection) }
+        // One read transaction for the few dozen reads: one shared lock instead of one per read.
+        guard sqlite3_step(connection.begin) == SQLITE_DONE else {
+            sqlite3_reset(connection.begin)
+            throw IdentityGraphError.storage("cannot begin a read of the log tree")
+        }
+        sqlite3_reset(connection.begin)
+        defer {
+            if sqlite3_step(connection.commit) != SQLITE_DONE { sqlite3_exec(connection.handle, "ROLLBACK", nil, nil, nil) }
+            sqlite3_reset(connection.commit)
+        }
         let size = try Self.int64(connection.logSize)
         return try body(MerkleTree(store: StatementNodes(statement: connection.treeNode), size: UInt64(size)))
     }
@@ -126,7 +142,7 @@ final class SQLiteLookupConnections: @unchecked Sendable {
                 guard sqlite3_column_bytes(statement, 0) == 32, let blob = sqlite3_column_blob(statement, 0) else {
                     throw IdentityGraphError.storage("malformed node in log_tree_nodes")
                 }
-                return TreeHash(bytes: UnsafeRawBufferPointer(start: blob, count: 32))
+                return TreeHash(rawBytes: UnsafeRawBufferPointer(start: blob, count: 32))
             case let code:
                 throw IdentityGraphError.storage("reading the log tree failed with SQLite code \(code)")
             }

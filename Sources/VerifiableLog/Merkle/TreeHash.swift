@@ -23,11 +23,28 @@ public struct TreeHash: Hashable, Sendable, CustomStringConvertible {
     public init?(bytes: some Collection<UInt8>) {
         guard bytes.count == Self.byteCount else { return nil }
         self = .zero
-        withUnsafeMutableBytes(of: &words) { target in
-            for (offset, byte) in bytes.enumerated() {
-                target[offset] = byte
+        // Contiguous storage (arrays, Data, buffers: every caller in practice) is copied in one
+        // move; the generic byte loop costs more than the SQLite read that produced the bytes.
+        let copied: Void? = bytes.withContiguousStorageIfAvailable { source in
+            withUnsafeMutableBytes(of: &words) { $0.copyMemory(from: UnsafeRawBufferPointer(source)) }
+        }
+        if copied == nil {
+            withUnsafeMutableBytes(of: &words) { target in
+                for (offset, byte) in bytes.enumerated() {
+                    target[offset] = byte
+                }
             }
         }
+    }
+
+    /// Creates a hash from exactly 32 bytes of raw memory (a database column, a file).
+    ///
+    /// - Parameter rawBytes: The hash's bytes, in order.
+    /// - Returns: `nil` when `rawBytes` does not hold exactly ``byteCount`` bytes.
+    public init?(rawBytes: UnsafeRawBufferPointer) {
+        guard rawBytes.count == Self.byteCount else { return nil }
+        self = .zero
+        withUnsafeMutableBytes(of: &words) { $0.copyMemory(from: rawBytes) }
     }
 
     /// Creates a hash from a SHA-256 digest.

@@ -3,6 +3,7 @@ public import PostgresNIO
 public import ServiceLifecycle
 import Foundation
 import IdentityGraph
+import Identifiers
 import Synchronization
 
 /// One PostgreSQL database and the pool of connections to it. The identity store and the login
@@ -117,6 +118,22 @@ public final class PostgresDatabase: Service, Sendable {
     /// Runs `body` in a read-only snapshot, so that its statements see one state of the database.
     func read<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
         try await run(begin: "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY", body)
+    }
+
+    /// The customer `identifier` belongs to, with all their links, through the prepared
+    /// ``ResolveStatement``.
+    func resolve(_ identifier: Identifier) async throws -> ResolvedCustomer? {
+        do {
+            var links: [Link] = []
+            for try await row in try await client.execute(ResolveStatement(identifier), logger: logger) {
+                links.append(try ResolveStatement.link(row))
+            }
+            return links.first.map { ResolvedCustomer(customerID: $0.customerID, links: links) }
+        } catch let error as IdentityGraphError {
+            throw error
+        } catch {
+            throw Self.storageError(error)
+        }
     }
 
     /// Runs `body` on one connection outside any explicit transaction (single statements).

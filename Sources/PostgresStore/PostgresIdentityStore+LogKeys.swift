@@ -64,17 +64,18 @@ extension PostgresIdentityStore {
                 guard let detail = sealed[entry.sequence], let key = customerKeys[entry.record.customerID] else {
                     return ReviewedLogEntry(entry: entry, detail: nil)
                 }
-                return ReviewedLogEntry(entry: entry, detail: try key.open(detail, sequence: entry.sequence))
+                return ReviewedLogEntry(entry: entry, detail: try key.open(detail, for: entry.record))
             }
         }
     }
 
     /// Appends a `customerCreated` entry, with the name (if any) as its sealed detail.
     func appendCreated(_ new: NewCustomer, context: ChangeContext, key: CustomerLogKey, log: LogBatch) throws {
-        let created = log.append(LinkLogRecord(time: context.time, actor: context.actor, action: .customerCreated, customerID: new.id, reason: context.reason))
+        let record = LinkLogRecord(time: context.time, actor: context.actor, action: .customerCreated, customerID: new.id, reason: context.reason)
+        let created = log.append(record)
         let name = [new.profile.givenName, new.profile.familyName].compactMap { $0 }.joined(separator: " ")
         if !name.isEmpty {
-            log.addDetail(sequence: created, lookup: nil, sealed: try key.seal(LinkLogDetail(name: name), sequence: created))
+            log.addDetail(sequence: created, lookup: nil, sealed: try key.seal(LinkLogDetail(name: name), for: record))
         }
     }
 
@@ -88,7 +89,7 @@ extension PostgresIdentityStore {
         record.relatedCustomerID = related
         record.mergeID = mergeID
         let sequence = log.append(record)
-        log.addDetail(sequence: sequence, lookup: keys.lookupHash(identifier), sealed: try key.seal(LinkLogDetail(value: identifier.value), sequence: sequence))
+        log.addDetail(sequence: sequence, lookup: keys.lookupHash(identifier), sealed: try key.seal(LinkLogDetail(value: identifier.value), for: record))
     }
 
     /// `recordEvent`: the record as given, or about `identifier` under the customer's key.
@@ -102,7 +103,7 @@ extension PostgresIdentityStore {
         keyed.namespace = identifier.namespace
         keyed.valueHash = key.hasher.hash(identifier)
         let sequence = log.append(keyed)
-        log.addDetail(sequence: sequence, lookup: keys.lookupHash(identifier), sealed: try key.seal(LinkLogDetail(value: identifier.value), sequence: sequence))
+        log.addDetail(sequence: sequence, lookup: keys.lookupHash(identifier), sealed: try key.seal(LinkLogDetail(value: identifier.value), for: keyed))
         return LinkLogEntry(sequence: sequence, record: keyed)
     }
 

@@ -185,8 +185,8 @@ public final class PostgresIdentityStore: IdentityStore {
     // MARK: - Reads
 
     public func resolve(_ identifier: Identifier) async throws -> ResolvedCustomer? {
-        // The hottest read of the service: one statement, no transaction.
-        try await database.withConnection { connection in try await self.resolve(identifier, connection: connection) }
+        // The hottest read of the service: one prepared statement, no transaction.
+        try await database.resolve(identifier)
     }
 
     public func resolve(batch identifiers: [Identifier]) async throws -> [Identifier: ResolvedCustomer] {

@@ -50,7 +50,7 @@ extension SQLiteIdentityStore {
                 let owner = entry.record.customerID
                 if customerKeys[owner] == nil { customerKeys[owner] = try self.logKey(of: owner, db: db) }
                 guard let key = customerKeys[owner] ?? nil else { return ReviewedLogEntry(entry: entry, detail: nil) }
-                return ReviewedLogEntry(entry: entry, detail: try key.open(Array(sealed), sequence: entry.sequence))
+                return ReviewedLogEntry(entry: entry, detail: try key.open(Array(sealed), for: entry.record))
             }
         }
     }
@@ -66,7 +66,7 @@ extension SQLiteIdentityStore {
         record.relatedCustomerID = related
         record.mergeID = mergeID
         let sequence = try append(record, db: db)
-        try saveDetail(LinkLogDetail(value: identifier.value), sequence: sequence, lookup: keys.lookupHash(identifier), key: key, db: db)
+        try saveDetail(try key.seal(LinkLogDetail(value: identifier.value), for: record), sequence: sequence, lookup: keys.lookupHash(identifier), db: db)
     }
 
     /// `recordEvent`: the record as given, or about `identifier` under the customer's key.
@@ -80,7 +80,7 @@ extension SQLiteIdentityStore {
         keyed.namespace = identifier.namespace
         keyed.valueHash = key.hasher.hash(identifier)
         let sequence = try append(keyed, db: db)
-        try saveDetail(LinkLogDetail(value: identifier.value), sequence: sequence, lookup: keys.lookupHash(identifier), key: key, db: db)
+        try saveDetail(try key.seal(LinkLogDetail(value: identifier.value), for: keyed), sequence: sequence, lookup: keys.lookupHash(identifier), db: db)
         return LinkLogEntry(sequence: sequence, record: keyed)
     }
 
@@ -106,9 +106,9 @@ extension SQLiteIdentityStore {
         return try keys.customerKey(wrapped: Array(wrapped), for: customer)
     }
 
-    func saveDetail(_ detail: LinkLogDetail, sequence: Int64, lookup: String?, key: CustomerLogKey, db: Database) throws {
+    func saveDetail(_ sealed: [UInt8], sequence: Int64, lookup: String?, db: Database) throws {
         try db.cachedStatement(sql: "INSERT INTO link_log_details (sequence, lookup, sealed) VALUES (?, ?, ?)")
-            .execute(arguments: [sequence, lookup, Data(try key.seal(detail, sequence: sequence))])
+            .execute(arguments: [sequence, lookup, Data(sealed)])
     }
 
     /// Erasure: the key and every detail of `customer`'s entries go; their hashes can no longer be

@@ -33,8 +33,9 @@ public final class SQLiteIdentityStore: IdentityStore {
         let identifiers = new.identifiers.map(\.identifier)
         try rules.checkNewCustomer(identifiers)
         let profileJSON = try Self.encode(new.profile)
+        let log = try NewCustomerLog(for: new, context: context, keys: keys)
         let outcome = try await write { db in
-            try self.insertCustomer(new, profileJSON: profileJSON, context: context, db: db)
+            try self.insertCustomer(new, profileJSON: profileJSON, log: log, context: context, db: db)
         }
         return try outcome.get()
     }
@@ -55,18 +56,25 @@ public final class SQLiteIdentityStore: IdentityStore {
             }
         }
         let accepted = checked
+        // The cryptography of every entry, on every core, before the single writer starts.
+        let acceptedCustomers = accepted.compactMap { $0?.0 }
+        var logs = try NewCustomerLog.batch(acceptedCustomers, context: context, keys: keys)[...]
+        var logsInOrder: [NewCustomerLog?] = []
+        logsInOrder.reserveCapacity(accepted.count)
+        for item in accepted { logsInOrder.append(item == nil ? nil : logs.popFirst()) }
+        let prepared = logsInOrder
         let stored = try await write { db -> [Result<CustomerID, IdentityGraphError>?] in
             var stored: [Result<CustomerID, IdentityGraphError>?] = []
             stored.reserveCapacity(accepted.count)
-            for item in accepted {
-                guard let (new, profileJSON) = item else {
+            for (item, log) in zip(accepted, prepared) {
+                guard let (new, profileJSON) = item, let log else {
                     stored.append(nil)
                     continue
                 }
                 // A savepoint per customer: a refused one rolls back alone.
                 var result: Result<Customer, IdentityGraphError> = .failure(.storage("not run"))
                 try db.inSavepoint {
-                    result = try self.insertCustomer(new, profileJSON: profileJSON, context: context, db: db, returnLinks: false)
+                    result = try self.insertCustomer(new, profileJSON: profileJSON, log: log, context: context, db: db, returnLinks: false)
                     return result.isSuccess ? .commit : .rollback
                 }
                 if !result.isSuccess { self.verifiableLog.invalidate() }
@@ -238,28 +246,28 @@ public final class SQLiteIdentityStore: IdentityStore {
 
     static let linkColumns = "kind, namespace, value, customer_id, channel, assurance, linked_at"
 
+    /// Inserts `new` with its log entries, whose cryptography `log` did before the transaction.
     func insertCustomer(
-        _ new: NewCustomer, profileJSON: String?, context: ChangeContext, db: Database, returnLinks: Bool = true
+        _ new: NewCustomer, profileJSON: String?, log: NewCustomerLog, context: ChangeContext, db: Database, returnLinks: Bool = true
     ) throws -> Result<Customer, IdentityGraphError> {
         for item in new.identifiers {
             if let existing = try existingLink(item.identifier, db: db) {
                 return .failure(.conflict(kind: item.identifier.kind, namespace: item.identifier.namespace, owner: existing.customerID, requested: nil))
             }
         }
-        let (key, wrappedKey) = try newLogKey(for: new.id)
         try db.cachedStatement(sql: "INSERT INTO customers (id, created_at, profile, log_key) VALUES (?, ?, ?, ?)")
-            .execute(arguments: [new.id.rawValue, Self.millis(context.time), profileJSON, wrappedKey])
-        let created = try append(LinkLogRecord(time: context.time, actor: context.actor, action: .customerCreated, customerID: new.id, reason: context.reason), db: db)
-        let name = [new.profile.givenName, new.profile.familyName].compactMap { $0 }.joined(separator: " ")
-        if !name.isEmpty {
-            try saveDetail(LinkLogDetail(name: name), sequence: created, lookup: nil, key: key, db: db)
+            .execute(arguments: [new.id.rawValue, Self.millis(context.time), profileJSON, Data(log.wrappedKey)])
+        let created = try append(log.created, db: db)
+        if let sealedName = log.sealedName {
+            try saveDetail(sealedName, sequence: created, lookup: nil, db: db)
         }
         var links: [Link] = []
         links.reserveCapacity(returnLinks ? new.identifiers.count : 0)
-        for item in new.identifiers {
+        for (item, entry) in zip(new.identifiers, log.links) {
             let link = Link(identifier: item.identifier, customerID: new.id, provenance: Provenance(channel: context.actor, assurance: item.assurance, linkedAt: context.time))
             try insertLink(link, db: db)
-            try appendEntry(.linked, identifier: item.identifier, customer: new.id, assurance: item.assurance, context: context, key: key, db: db)
+            let sequence = try append(entry.record, db: db)
+            try saveDetail(entry.sealedDetail, sequence: sequence, lookup: entry.lookup, db: db)
             if returnLinks { links.append(link) }
         }
         return .success(Customer(id: new.id, createdAt: context.time, profile: new.profile, links: links))

@@ -46,17 +46,39 @@ struct LinkLogKeysTests {
         #expect(hasher.hash(card) == base64url)
     }
 
-    @Test func detailIsSealedToItsEntry() throws {
+    @Test func detailIsSealedToItsCustomerAndValueHash() throws {
         let key = try keys.newCustomerKey(for: anna).key
+        let record = key.record(.linked, identifier: value, customer: anna, assurance: .verified, context: ChangeContext(actor: "webshop"))
         let detail = LinkLogDetail(value: "anna@example.com")
-        let sealed = try key.seal(detail, sequence: 42)
+        let sealed = try key.seal(detail, for: record)
         #expect(!String(decoding: sealed, as: UTF8.self).contains("anna"))
-        #expect(try key.open(sealed, sequence: 42) == detail)
-        #expect(throws: IdentityGraphError.self) { try key.open(sealed, sequence: 43) }
+        #expect(try key.open(sealed, for: record) == detail)
+        // Not for an entry about another value, nor another customer's entry.
+        let phone = key.record(.linked, identifier: Identifier(trustedKind: .phone, namespace: nil, value: "+358401234567"), customer: anna,
+                               assurance: .verified, context: ChangeContext(actor: "webshop"))
+        #expect(throws: IdentityGraphError.self) { try key.open(sealed, for: phone) }
+        var moved = record
+        moved.customerID = ben
+        #expect(throws: IdentityGraphError.self) { try key.open(sealed, for: moved) }
         let other = try keys.newCustomerKey(for: anna).key
-        #expect(throws: IdentityGraphError.self) { try other.open(sealed, sequence: 42) }
+        #expect(throws: IdentityGraphError.self) { try other.open(sealed, for: record) }
         for detail in [LinkLogDetail(), LinkLogDetail(name: "Äiti Ö 😀"), LinkLogDetail(value: "", name: "x"), LinkLogDetail(value: "+358401234567", name: "Anna")] {
-            #expect(try key.open(try key.seal(detail, sequence: 7), sequence: 7) == detail)
+            #expect(try key.open(try key.seal(detail, for: record), for: record) == detail)
         }
+    }
+
+    @Test func aNewCustomersLogIsComputedBeforeTheWrite() throws {
+        let new = NewCustomer(identifiers: [.init(identifier: value, assurance: .verified)], profile: Profile(givenName: "Anna", familyName: "Virtanen"))
+        let context = ChangeContext(actor: "import", reason: "bulk import")
+        let logs = try NewCustomerLog.batch(Array(repeating: new, count: 3), context: context, keys: keys)
+        #expect(logs.count == 3)
+        let log = logs[0]
+        let key = try keys.customerKey(wrapped: log.wrappedKey, for: new.id)
+        #expect(log.created.action == .customerCreated && log.created.customerID == new.id && log.created.reason == "bulk import")
+        #expect(try key.open(try #require(log.sealedName), for: log.created) == LinkLogDetail(name: "Anna Virtanen"))
+        #expect(log.links.count == 1 && log.links[0].record.valueHash == key.hasher.hash(value) && log.links[0].lookup == keys.lookupHash(value))
+        #expect(try key.open(log.links[0].sealedDetail, for: log.links[0].record) == LinkLogDetail(value: "anna@example.com"))
+        // Every customer of a batch gets a key of their own.
+        #expect(logs[1].links[0].record.valueHash != log.links[0].record.valueHash)
     }
 }

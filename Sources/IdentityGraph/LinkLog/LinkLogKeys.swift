@@ -75,25 +75,27 @@ public struct CustomerLogKey: Sendable {
         hasher.record(action, identifier: identifier, customer: customer, assurance: assurance, context: context)
     }
 
-    /// Seals `detail` for the entry `sequence` (bound to it, so a row cannot be moved to another).
-    public func seal(_ detail: LinkLogDetail, sequence: Int64) throws -> [UInt8] {
-        let sealed = try AES.GCM.seal(detail.encoded(), using: detailKey, authenticating: Self.associatedData(sequence))
+    /// Seals `detail` for the entry `record` will become, bound to its customer and value hash:
+    /// the sealed detail cannot be passed off as another customer's or another value's. (The
+    /// sequence number is not bound: the detail can be sealed before the write assigns it.)
+    public func seal(_ detail: LinkLogDetail, for record: LinkLogRecord) throws -> [UInt8] {
+        let sealed = try AES.GCM.seal(detail.encoded(), using: detailKey, authenticating: Self.associatedData(record))
         guard let combined = sealed.combined else { throw IdentityGraphError.storage("cannot seal a log detail") }
         return Array(combined)
     }
 
-    /// The detail sealed for entry `sequence`.
+    /// The detail sealed for `record`.
     /// - Throws: `IdentityGraphError.storage` when it does not open (another key or entry).
-    public func open(_ sealed: [UInt8], sequence: Int64) throws -> LinkLogDetail {
+    public func open(_ sealed: [UInt8], for record: LinkLogRecord) throws -> LinkLogDetail {
         do {
             let box = try AES.GCM.SealedBox(combined: sealed)
-            return try LinkLogDetail(encoded: Array(try AES.GCM.open(box, using: detailKey, authenticating: Self.associatedData(sequence))))
+            return try LinkLogDetail(encoded: Array(try AES.GCM.open(box, using: detailKey, authenticating: Self.associatedData(record))))
         } catch {
             throw IdentityGraphError.storage("a log detail does not open under its customer's key")
         }
     }
 
-    private static func associatedData(_ sequence: Int64) -> [UInt8] {
-        withUnsafeBytes(of: UInt64(bitPattern: sequence).bigEndian) { Array($0) }
+    private static func associatedData(_ record: LinkLogRecord) -> [UInt8] {
+        Array(record.customerID.rawValue.utf8) + [0] + Array((record.valueHash ?? record.action.rawValue).utf8)
     }
 }

@@ -1,0 +1,59 @@
+public import Foundation
+public import Identifiers
+import Synchronization
+import Dispatch
+
+/// What a new customer's link-log entries need from cryptography, computed before the store's
+/// write transaction (and for a batch, on every core): their key and its wrapped form, the
+/// records with the identifiers' hashes, the sealed details and the lookup hashes. The writer then
+/// only inserts rows and extends the tree.
+public struct NewCustomerLog: Sendable {
+    public let key: CustomerLogKey
+    /// The wrapped key the customer's row keeps.
+    public let wrappedKey: [UInt8]
+    /// The `customer_created` record and the sealed name, when the profile has one.
+    public let created: LinkLogRecord
+    public let sealedName: [UInt8]?
+    /// One per identifier, in the order of `NewCustomer.identifiers`.
+    public let links: [Entry]
+
+    /// A `linked` entry: its record, its sealed detail and the lookup hash it is filed under.
+    public struct Entry: Sendable {
+        public let record: LinkLogRecord
+        public let sealedDetail: [UInt8]
+        public let lookup: String
+    }
+
+    public init(for new: NewCustomer, context: ChangeContext, keys: LinkLogKeys) throws {
+        let (key, wrappedKey) = try keys.newCustomerKey(for: new.id)
+        let created = LinkLogRecord(time: context.time, actor: context.actor, action: .customerCreated, customerID: new.id, reason: context.reason)
+        let name = [new.profile.givenName, new.profile.familyName].compactMap { $0 }.joined(separator: " ")
+        self.key = key
+        self.wrappedKey = wrappedKey
+        self.created = created
+        sealedName = name.isEmpty ? nil : try key.seal(LinkLogDetail(name: name), for: created)
+        links = try new.identifiers.map { item in
+            let record = key.record(.linked, identifier: item.identifier, customer: new.id, assurance: item.assurance, context: context)
+            return Entry(record: record, sealedDetail: try key.seal(LinkLogDetail(value: item.identifier.value), for: record),
+                         lookup: keys.lookupHash(item.identifier))
+        }
+    }
+
+    /// The logs of a batch, computed on every core.
+    public static func batch(_ customers: [NewCustomer], context: ChangeContext, keys: LinkLogKeys) throws -> [NewCustomerLog] {
+        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, customers.count / 1_000 + 1))
+        let chunk = (customers.count + workers - 1) / workers
+        let parts = Mutex<[Int: Result<[NewCustomerLog], any Error>]>([:])
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            let range = (worker * chunk)..<min(customers.count, (worker + 1) * chunk)
+            let part = Result { try customers[range].map { try NewCustomerLog(for: $0, context: context, keys: keys) } }
+            parts.withLock { $0[worker] = part }
+        }
+        var logs: [NewCustomerLog] = []
+        logs.reserveCapacity(customers.count)
+        for worker in 0..<workers {
+            if let part = parts.withLock({ $0[worker] }) { logs += try part.get() }
+        }
+        return logs
+    }
+}

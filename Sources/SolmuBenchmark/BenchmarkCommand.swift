@@ -125,12 +125,15 @@ struct BenchmarkCommand: Benchmark {
                     }
                 }
             }
-            // The first instance migrates and is ready before the others join it.
+            // The first instance migrates and is ready before the others join it; all share the
+            // first one's issuer, as instances behind one load balancer do.
+            var issuer: String?
             for index in 0..<instances {
                 let port = try LoopbackHTTP.freePort()
+                issuer = issuer ?? "http://127.0.0.1:\(port)"
                 let log = directory.appendingPathComponent(index == 0 ? "server.log" : "server-\(index + 1).log")
                 progress("starting solmu serve on 127.0.0.1:\(port) (log: \(log.path))")
-                let server = try ServerProcess(solmu: solmu, port: port, storage: storage, log: log)
+                let server = try ServerProcess(solmu: solmu, port: port, storage: storage, log: log, issuer: issuer)
                 servers.append(server)
                 try server.waitUntilReady()
             }

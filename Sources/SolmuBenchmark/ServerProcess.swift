@@ -12,8 +12,9 @@ final class ServerProcess {
     private let process = Process()
     private let log: URL
 
-    /// Starts `solmu serve` on 127.0.0.1:`port`.
-    init(solmu: URL, port: Int, storage: [String], log: URL) throws {
+    /// Starts `solmu serve` on 127.0.0.1:`port`. Instances serving as one (behind a load balancer)
+    /// share one `issuer`; by default it is this instance's own address.
+    init(solmu: URL, port: Int, storage: [String], log: URL, issuer: String? = nil) throws {
         self.port = port
         self.log = log
         guard FileManager.default.createFile(atPath: log.path, contents: nil),
@@ -23,7 +24,7 @@ final class ServerProcess {
         }
         process.executableURL = solmu
         process.arguments = ["serve", "--host", "127.0.0.1", "--port", String(port),
-                             "--issuer", "http://127.0.0.1:\(port)"] + storage
+                             "--issuer", issuer ?? "http://127.0.0.1:\(port)"] + storage
         process.standardOutput = logHandle
         process.standardError = logHandle
         process.standardInput = FileHandle.nullDevice

@@ -9,7 +9,9 @@ import Synchronization
 /// scrypt verification the authenticator remembers a keyed hash of that secret (HMAC-SHA-256
 /// under a key drawn at start-up, never persisted), and later requests compare against it in
 /// constant time. A wrong secret never enters the cache and always pays for scrypt. scrypt runs
-/// on a thread pool, never on the event loop.
+/// on a thread pool, never on the event loop, and once for concurrent requests presenting the
+/// same secret: a burst of token requests at start-up (a cold cache, a new instance behind a
+/// load balancer) waits for one verification instead of queueing one per request.
 public struct ClientAuthenticator: Sendable {
     private let registry: [String: Channel]
 
@@ -47,7 +49,9 @@ public struct ClientAuthenticator: Sendable {
         }
         let matches: Bool
         do {
-            matches = try await threadPool.runIfActive { hash.verify(secret) }
+            matches = try await verified.once(clientID: clientID, presented: presented) { [threadPool] in
+                try await threadPool.runIfActive { hash.verify(secret) }
+            }
         } catch {
             throw .unavailable
         }
@@ -68,7 +72,21 @@ public enum ClientAuthenticationError: Error, Sendable, Equatable {
     case unavailable
 }
 
-/// Keyed hashes of secrets that passed scrypt, by client id.
+/// Keyed hashes of secrets that passed scrypt, by client id, and the verifications in flight.
 private final class VerifiedSecrets: Sendable {
     let mutex = Mutex<[String: [UInt8]]>([:])
+    private let inFlight = Mutex<[[UInt8]: Task<Bool, any Error>]>([:])
+
+    /// Runs `verify` once for concurrent callers presenting the same secret (by its keyed hash).
+    func once(clientID: String, presented: [UInt8], _ verify: @escaping @Sendable () async throws -> Bool) async throws -> Bool {
+        let key = Array(clientID.utf8) + [0] + presented
+        let task = inFlight.withLock { tasks in
+            if let running = tasks[key] { return running }
+            let task = Task { try await verify() }
+            tasks[key] = task
+            return task
+        }
+        defer { inFlight.withLock { tasks in if tasks[key] == task { tasks[key] = nil } } }
+        return try await task.value
+    }
 }

@@ -32,6 +32,26 @@ struct ClientAuthenticatorTests {
         }
     }
 
+    @Test func concurrentRequestsOnAColdCacheEachGetTheirOwnAnswer() async throws {
+        let authenticator = ClientAuthenticator(channels: [
+            channel("pos", type: .confidential(try SecretHash.make(secret: "pos-secret", logRounds: 10))),
+        ])
+        // Right and wrong secrets at once, before anything is cached: requests presenting the same
+        // secret share one scrypt run, and a wrong secret never shares the right one's answer.
+        let results = await withTaskGroup(of: (Bool, Bool).self) { group in
+            for index in 0..<24 {
+                let right = index % 3 != 0
+                group.addTask {
+                    let accepted = (try? await authenticator.authenticate(clientID: "pos", secret: right ? "pos-secret" : "pos-secret-\(index % 2)")) != nil
+                    return (right, accepted)
+                }
+            }
+            return await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(results.count == 24)
+        #expect(results.allSatisfy { right, accepted in right == accepted })
+    }
+
     @Test func permissionsFollowPolicy() throws {
         let pos = channel("pos", type: .public)
         #expect(pos.mayLink(.email, at: .asserted))

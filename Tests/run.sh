@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Runs every test of Solmu: the Swift test suites, then the checks against real third-party
-# implementations (libphonenumber through Python's phonenumbers). Exits non-zero on any failure
-# and ends with one line "N passed, N failed" over everything it ran.
+# Runs every test of Solmu: the Swift test suites (the store conformance suite on SQLite and on a
+# throwaway PostgreSQL cluster), then the checks against real third-party implementations:
+# libphonenumber (Python phonenumbers), two instances on one PostgreSQL database, and real OAuth and
+# OpenID Connect clients (authlib, pyjwt) against a live server. Exits non-zero on any failure and
+# ends with one line "N passed, N failed" over everything it ran.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -93,6 +95,32 @@ if [ -n "$postgres_dir" ] && command -v psql >/dev/null 2>&1; then
   fi
 else
   echo "no PostgreSQL cluster (or no psql): the two-instance test is skipped"
+fi
+
+echo "== Real OAuth and OpenID Connect clients (authlib, pyjwt) against a live solmu serve"
+interop_venv=".build/venv-interop"
+requirements="Tests/interop/requirements.txt"
+stamp="$interop_venv/requirements.sha256"
+if [ ! -x "$interop_venv/bin/python" ] || ! sha256sum --status -c "$stamp" 2>/dev/null; then
+  rm -rf "$interop_venv"
+  python3 -m venv "$interop_venv" \
+    && "$interop_venv/bin/pip" install --quiet --disable-pip-version-check -r "$requirements" \
+    && sha256sum "$requirements" > "$stamp" \
+    || { echo "could not install the interop requirements"; failed=$((failed + 1)); }
+fi
+if [ -x "$interop_venv/bin/pytest" ] && swift build --product solmu >"$work/solmu-build.log" 2>&1; then
+  PYTHONDONTWRITEBYTECODE=1 SOLMU_BINARY="$(swift build --show-bin-path)/solmu" SOLMU_REPOSITORY="$PWD" \
+    "$interop_venv/bin/pytest" Tests/interop/test_real_clients.py -q -p no:cacheprovider 2>&1 | tee "$work/interop.log"
+  summary=$(grep -E '^(=+ )?[0-9]+ (passed|failed|error)' "$work/interop.log" | tail -1)
+  p=$(echo "$summary" | grep -Eo '[0-9]+ passed' | grep -Eo '[0-9]+' || echo 0)
+  f=$(echo "$summary" | grep -Eo '[0-9]+ failed' | grep -Eo '[0-9]+' || echo 0)
+  e=$(echo "$summary" | grep -Eo '[0-9]+ errors?' | grep -Eo '[0-9]+' || echo 0)
+  if [ -z "$summary" ]; then f=1; fi
+  passed=$((passed + p))
+  failed=$((failed + f + e))
+else
+  echo "could not run the interop suite"
+  failed=$((failed + 1))
 fi
 
 echo

@@ -1,6 +1,7 @@
 public import AsyncHTTPClient
 public import CustomerLogin
 public import Foundation
+import Synchronization
 public import Logging
 public import ServiceLifecycle
 
@@ -102,26 +103,44 @@ public struct OutboxDelivery: Service {
         )
     }
 
-    /// Polls the outbox until graceful shutdown or cancellation.
+    /// Passes that may run at once: a pass waiting on a slow receiver (a back-channel logout URI
+    /// that does not answer, up to its timeout) must not hold up the one-time codes that became
+    /// due meanwhile. Claims keep passes from sending the same message.
+    public static let concurrentPasses = 4
+
+    /// Polls the outbox until graceful shutdown or cancellation: a new pass every poll interval,
+    /// up to ``concurrentPasses`` at once.
     ///
     /// A pass that fails (the store is unavailable) is logged and tried again at the next poll.
     public func run() async throws {
-        while !Task.isShuttingDownGracefully, !Task.isCancelled {
-            do {
-                try await self.deliverDue(now: self.now())
-            } catch is CancellationError {
-                return
-            } catch {
-                self.logger.error("Outbox pass failed", metadata: ["error": "\(String(describing: type(of: error)))"])
-            }
-            do {
-                let interval = self.pollInterval
-                try await cancelWhenGracefulShutdown {
-                    try await Task.sleep(for: interval)
+        let running = PassCount()
+        await withDiscardingTaskGroup { passes in
+            while !Task.isShuttingDownGracefully, !Task.isCancelled {
+                let started = running.value.withLock { count in
+                    guard count < Self.concurrentPasses else { return false }
+                    count += 1
+                    return true
                 }
-            } catch {
-                // Cancelled or shutting down: both end the loop.
-                return
+                if started {
+                    passes.addTask {
+                        defer { running.value.withLock { $0 -= 1 } }
+                        do {
+                            try await self.deliverDue(now: self.now())
+                        } catch is CancellationError {
+                        } catch {
+                            self.logger.error("Outbox pass failed", metadata: ["error": "\(String(describing: type(of: error)))"])
+                        }
+                    }
+                }
+                do {
+                    let interval = self.pollInterval
+                    try await cancelWhenGracefulShutdown {
+                        try await Task.sleep(for: interval)
+                    }
+                } catch {
+                    // Cancelled or shutting down: both end the loop (the passes under way finish).
+                    break
+                }
             }
         }
     }
@@ -231,4 +250,9 @@ public struct OutboxDelivery: Service {
         let (seconds, attoseconds) = duration.components
         return TimeInterval(seconds) + TimeInterval(attoseconds) / 1e18
     }
+}
+
+/// The passes of ``OutboxDelivery/run()`` under way.
+private final class PassCount: Sendable {
+    let value = Mutex(0)
 }

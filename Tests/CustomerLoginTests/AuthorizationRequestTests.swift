@@ -75,6 +75,19 @@ struct AuthorizationRequestTests {
         }
     }
 
+    @Test func errorsGoBackToTheLoopbackPortTheAppSent() {
+        // RFC 8252 §7.3: an app listening on an ephemeral port receives its errors there too.
+        var request = valid.merging(["redirect_uri": "http://127.0.0.1:51234/cb"]) { $1 }
+        request["code_challenge_method"] = "plain"
+        do {
+            _ = try validate(request)
+            Issue.record("expected invalid_request")
+        } catch {
+            guard case let .redirectable(response) = error else { Issue.record("expected a redirectable error"); return }
+            #expect(response.redirectURI == "http://127.0.0.1:51234/cb" && response.error == "invalid_request")
+        }
+    }
+
     @Test func publicClientsNeedPKCEAndParametersAppearOnce() {
         var noPKCE = valid
         noPKCE["code_challenge"] = nil

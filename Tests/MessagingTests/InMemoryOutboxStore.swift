@@ -37,12 +37,17 @@ final class InMemoryOutboxStore: LoginStore {
         }
     }
 
+    /// Atomic, like the real stores' claims: two passes never take the same message.
     func claimDueMessages(now: Date, limit: Int, lease: Duration) async throws -> [OutboxMessage] {
-        let due = try await dueMessages(now: now, limit: limit)
         self.rows.withLock { rows in
+            let due = rows.values
+                .filter { $0.deliveredAt == nil && $0.message.nextAttemptAt <= now }
+                .map(\.message)
+                .sorted { ($0.nextAttemptAt, $0.id) < ($1.nextAttemptAt, $1.id) }
+                .prefix(limit)
             for message in due { rows[message.id]?.message.nextAttemptAt = now.addingTimeInterval(Double(lease.components.seconds)) }
+            return Array(due)
         }
-        return due
     }
 
     func markDelivered(_ id: String, at time: Date) async throws {

@@ -4,6 +4,7 @@ import Foundation
 import Logging
 import Messaging
 import ServiceLifecycle
+import Synchronization
 import Testing
 
 @Suite struct OutboxDeliveryTests {
@@ -197,11 +198,78 @@ import Testing
         #expect(store.row("msg_code_1")?.deliveredAt != nil)
     }
 
+    @Test func aSlowReceiverDoesNotHoldUpTheCodes() async throws {
+        let store = InMemoryOutboxStore()
+        let codes = ScriptedSender()
+        let stuck = BlockedSender()
+        let delivery = OutboxDelivery(
+            store: store, policy: MessagingPolicy(), codeSender: codes, backchannelLogoutSender: stuck, pollInterval: .milliseconds(20),
+            logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }), now: { Fixtures.epoch }, jitter: { 0 }
+        )
+        let group = ServiceGroup(services: [delivery], logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+        try await store.enqueue(Fixtures.logout(to: "https://shop.example/logout"))
+
+        var deliveredWhileStuck = false
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            // The logout's receiver never answers until released (a dead back-channel URI). The
+            // deadline only guards against a hang (other suites may hold the cooperative threads
+            // for seconds while they wait for subprocesses); nothing here measures time.
+            let deadline = ContinuousClock.now + .seconds(60)
+            while !stuck.called, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
+            try await store.enqueue(Fixtures.code())
+            while store.row("msg_code_1")?.deliveredAt == nil, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            deliveredWhileStuck = stuck.called && !stuck.released && store.row("msg_code_1")?.deliveredAt != nil
+            stuck.release()
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+        }
+        #expect(deliveredWhileStuck, "the one-time code waited for the stuck back-channel logout")
+        #expect(codes.sent.map(\.id) == ["msg_code_1"])
+    }
+
     @Test func runStopsOnCancellation() async throws {
         let delivery = self.delivery(store: InMemoryOutboxStore())
         let task = Task { try await delivery.run() }
         try await Task.sleep(for: .milliseconds(50))
         task.cancel()
         try await task.value
+    }
+}
+
+/// A sender whose `send` waits until ``release()``: a receiver that does not answer.
+final class BlockedSender: MessageSender {
+    private struct State {
+        var called = false
+        var released = false
+        var waiting: [CheckedContinuation<Void, Never>] = []
+    }
+
+    private let state = Mutex(State())
+
+    var called: Bool { state.withLock { $0.called } }
+    var released: Bool { state.withLock { $0.released } }
+
+    func send(_ message: OutboxMessage) async throws {
+        await withCheckedContinuation { continuation in
+            let resumeNow = state.withLock { state -> Bool in
+                state.called = true
+                if state.released { return true }
+                state.waiting.append(continuation)
+                return false
+            }
+            if resumeNow { continuation.resume() }
+        }
+    }
+
+    func release() {
+        let waiting = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+            state.released = true
+            defer { state.waiting = [] }
+            return state.waiting
+        }
+        for continuation in waiting { continuation.resume() }
     }
 }

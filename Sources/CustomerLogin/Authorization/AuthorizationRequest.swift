@@ -38,12 +38,14 @@ public struct AuthorizationRequest: Sendable, Codable, Equatable {
         guard let clientID = parameters["client_id"] else { throw .unsafe(.unknownClient, "the request has no client_id") }
         guard let channel = lookup(clientID) else { throw .unsafe(.unknownClient, "the client is not registered") }
         guard let requestedRedirect = parameters["redirect_uri"] else { throw .unsafe(.invalidRedirectURI, "the request has no redirect_uri") }
-        guard let redirectURI = RedirectURIMatcher.match(requestedRedirect, registered: channel.redirectURIs) else {
+        guard RedirectURIMatcher.match(requestedRedirect, registered: channel.redirectURIs) != nil else {
             throw .unsafe(.invalidRedirectURI, "the redirect_uri is not registered for this client")
         }
         let state = parameters["state"]
+        // Errors go where a code would have gone: the requested URI, which for a loopback redirect
+        // carries the app's port (RFC 8252 §7.3), not the registered one without it.
         func fail(_ code: String, _ description: String) -> AuthorizationRequestError {
-            .redirectable(AuthorizationErrorResponse(redirectURI: redirectURI, error: code, description: description, state: state))
+            .redirectable(AuthorizationErrorResponse(redirectURI: requestedRedirect, error: code, description: description, state: state))
         }
 
         if let duplicate = duplicated.sorted().first {

@@ -29,6 +29,7 @@ from authlib.common.security import generate_token
 from authlib.integrations.base_client.errors import OAuthError
 from authlib.integrations.requests_client import OAuth2Session
 
+from forms import hidden_fields
 from solmu_server import LOOPBACK_REDIRECT, BackchannelReceiver, Browser, SolmuServer, query_of
 
 TOKEN_EXCHANGE = "urn:ietf:params:oauth:grant-type:token-exchange"
@@ -640,3 +641,55 @@ def test_logout_refuses_untrusted_redirects(server, discovery, customer, session
     assert "solmu_session" in browser.cookies
     refreshed = shop.refresh_token(discovery["token_endpoint"], refresh_token=result["token"]["refresh_token"])
     assert refreshed["refresh_token"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Brute force: one-time codes and the rate of sending them
+
+
+def start_login(server, discovery, email):
+    """Opens the login page for the web shop and submits `email`; returns (browser, code page)."""
+    shop = OAuth2Session(client_id="webshop", scope="openid", redirect_uri=LOOPBACK_REDIRECT, code_challenge_method="S256")
+    url, _ = shop.create_authorization_url(discovery["authorization_endpoint"], code_verifier=generate_token(64))
+    shop.close()
+    browser = Browser(server)
+    page = browser.go("GET", url)
+    assert page.status_code == 200, page.status_code
+    fields = hidden_fields(page.text, "/login/start")
+    assert fields is not None, page.text[:300]
+    fields["identifier"] = email
+    return browser, browser.go("POST", "/login/start", fields)
+
+
+def test_code_guessing_stops_at_the_attempt_limit(server, discovery, customer):
+    before = server.outbox_files()
+    browser, page = start_login(server, discovery, customer["email"])
+    assert page.status_code == 200 and 'action="/login/code"' in page.text, page.status_code
+    real = server.one_time_code(before, customer["email"])
+    wrong = "000000" if real != "000000" else "111111"
+    answers = []
+    form = None
+    for _ in range(5):
+        form = hidden_fields(page.text, "/login/code")
+        assert form is not None, f"no code form after {len(answers)} wrong codes"
+        page = browser.go("POST", "/login/code", {**form, "code": wrong})
+        answers.append(page.status_code)
+    assert answers == [400] * 5, answers
+    # The fifth wrong code spends the challenge: the customer starts over...
+    assert 'action="/login/code"' not in page.text and 'action="/login/start"' in page.text
+    # ...and the right code, posted with the last form (as a guesser would), signs nobody in.
+    last = browser.go("POST", "/login/code", {**form, "code": real})
+    assert last.status_code not in (302, 303) and "code=" not in last.headers.get("Location", ""), last.status_code
+
+
+def test_sending_codes_is_rate_limited_with_retry_after(server, discovery, customer):
+    statuses = []
+    for _ in range(6):
+        _, page = start_login(server, discovery, customer["email"])
+        statuses.append(page.status_code)
+        if page.status_code == 429:
+            retry_after = page.headers.get("Retry-After", "")
+            assert retry_after.isdigit() and int(retry_after) > 0, retry_after
+            break
+    # Five codes per identifier per window (LoginSettings.codesPerIdentifier), then 429.
+    assert statuses == [200] * 5 + [429], statuses

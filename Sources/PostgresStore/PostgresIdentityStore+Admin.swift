@@ -175,12 +175,7 @@ extension PostgresIdentityStore {
                                          context: context, related: merge.survivor, mergeID: mergeID, key: key, log: log)
                 }
             }
-            var undone = merge
-            undone.state = .undone
-            undone.undoneAt = context.time
-            undone.undoneBy = context.operatorName
-            undone.undoReason = context.reason
-            return .success(UnmergeOutcome(merge: undone, restored: plan.restored, moved: plan.moved, missing: plan.missing))
+            return .success(UnmergeOutcome(merge: merge.undone(context), restored: plan.restored, moved: plan.moved, missing: plan.missing))
         }
         return try outcome.get()
     }
@@ -301,15 +296,7 @@ extension PostgresIdentityStore {
         guard let id = MergeID(rawValue: try row.value("id")), let state = MergeState(rawValue: try row.value("state")) else {
             throw IdentityGraphError.storage("malformed merge row")
         }
-        let snapshot = try row.value("snapshot", as: String?.self).map { json -> MergeSnapshot in
-            do {
-                let decoder = JSONDecoder()
-                decoder.dateDecodingStrategy = .millisecondsSince1970
-                return try decoder.decode(MergeSnapshot.self, from: Data(json.utf8))
-            } catch {
-                throw IdentityGraphError.storage("malformed merge snapshot")
-            }
-        }
+        let snapshot = try row.value("snapshot", as: String?.self).map { try StoredValues.decode(MergeSnapshot.self, json: $0) }
         return (MergeRecord(
             id: id, survivor: try customerID(row.value("survivor_id")), duplicate: try customerID(row.value("duplicate_id")),
             time: date(try row.value("created_at")), actor: try row.value("actor"), operatorName: try row.value("operator"),

@@ -415,36 +415,11 @@ public final class PostgresIdentityStore: IdentityStore {
         ))
     }
 
-    static func kind(_ name: String) throws -> IdentifierKind {
-        guard let kind = IdentifierKind(rawValue: name) else { throw IdentityGraphError.storage("unknown identifier kind in store") }
-        return kind
-    }
-
-    static func customerID(_ raw: String) throws -> CustomerID {
-        guard let id = CustomerID(rawValue: raw) else { throw IdentityGraphError.storage("malformed customer id in store") }
-        return id
-    }
-
-    /// Times are stored as integer milliseconds, rounded like the SQLite store's.
-    static func millis(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }
-    static func date(_ millis: Int64) -> Date { Date(timeIntervalSince1970: Double(millis) / 1000) }
-
-    static func encode(_ profile: Profile) throws -> String? {
-        guard !profile.isEmpty else { return nil }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        return String(decoding: try encoder.encode(profile), as: UTF8.self)
-    }
-
-    static func decodeProfile(_ json: String?) throws -> Profile {
-        guard let json else { return Profile() }
-        return try JSONDecoder().decode(Profile.self, from: Data(json.utf8))
-    }
-
-    static func json(_ value: some Encodable) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        encoder.dateEncodingStrategy = .millisecondsSince1970
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
-    }
+    static func kind(_ name: String) throws -> IdentifierKind { try StoredValues.kind(name) }
+    static func customerID(_ raw: String) throws -> CustomerID { try StoredValues.customerID(raw) }
+    static func millis(_ date: Date) -> Int64 { StoredValues.millis(date) }
+    static func date(_ millis: Int64) -> Date { StoredValues.date(millis) }
+    static func encode(_ profile: Profile) throws -> String? { try StoredValues.profileJSON(profile) }
+    static func decodeProfile(_ json: String?) throws -> Profile { try StoredValues.profile(json: json) }
+    static func json(_ value: some Encodable) throws -> String { try StoredValues.json(value) }
 }

@@ -97,7 +97,7 @@ public final class PostgresLoginStore: LoginStore {
     // MARK: - Login flow
 
     public func savePendingAuthorization(_ pending: PendingAuthorization) async throws {
-        let request = try Self.encodeJSON(pending.request)
+        let request = try StoredValues.json(pending.request)
         try await execute("""
             INSERT INTO pending_authorizations (id, request, created_at, expires_at)
             VALUES (\(pending.id), \(request), \(Self.millis(pending.createdAt)), \(Self.millis(pending.expiresAt)))
@@ -109,7 +109,7 @@ public final class PostgresLoginStore: LoginStore {
             "SELECT request, created_at, expires_at FROM pending_authorizations WHERE id = \(id) AND expires_at > \(Self.millis(now))"
         ) { row in
             PendingAuthorization(
-                id: id, request: try Self.decodeJSON(AuthorizationRequest.self, row.value("request")),
+                id: id, request: try StoredValues.decode(AuthorizationRequest.self, json: row.value("request")),
                 createdAt: Self.date(try row.value("created_at")), expiresAt: Self.date(try row.value("expires_at"))
             )
         }.first
@@ -167,7 +167,7 @@ public final class PostgresLoginStore: LoginStore {
     // MARK: - Sessions
 
     public func createSession(_ session: LoginSession, cookieDigest: String) async throws {
-        let amr = try Self.encodeJSON(session.authentication.methods)
+        let amr = try StoredValues.json(session.authentication.methods)
         try await database.transaction { connection in
             try await connection.execute("""
                 INSERT INTO sessions (id, cookie_digest, customer_id, auth_time, amr, acr, created_at, last_seen_at, ended_at)
@@ -224,7 +224,7 @@ public final class PostgresLoginStore: LoginStore {
     // MARK: - Authorization codes
 
     public func saveCode(_ grant: AuthorizationCodeGrant, digest: String) async throws {
-        let json = try Self.encodeJSON(StoredGrant(grant))
+        let json = try StoredValues.json(StoredAuthorizationCode(grant))
         try await execute("""
             INSERT INTO authorization_codes (digest, code_grant, created_at, expires_at)
             VALUES (\(digest), \(json), \(Self.millis(grant.createdAt)), \(Self.millis(grant.expiresAt)))
@@ -240,11 +240,11 @@ public final class PostgresLoginStore: LoginStore {
                 SELECT code_grant, expires_at, redeemed_at, access_token_ids, refresh_family_ids
                 FROM authorization_codes WHERE digest = \(digest) FOR UPDATE
                 """, logger: self.logger).first else { return .unknown }
-            let grant = try Self.decodeJSON(StoredGrant.self, row.value("code_grant")).grant
+            let grant = try StoredValues.decode(StoredAuthorizationCode.self, json: row.value("code_grant")).grant
             if try row.value("redeemed_at", as: Int64?.self) != nil {
                 return .replayed(
-                    grant, accessTokenIDs: try Self.decodeJSON([String].self, row.value("access_token_ids")),
-                    refreshFamilyIDs: try Self.decodeJSON([String].self, row.value("refresh_family_ids"))
+                    grant, accessTokenIDs: try StoredValues.decode([String].self, json: row.value("access_token_ids")),
+                    refreshFamilyIDs: try StoredValues.decode([String].self, json: row.value("refresh_family_ids"))
                 )
             }
             guard try row.value("expires_at", as: Int64.self) > nowMillis else { return .unknown }
@@ -262,13 +262,13 @@ public final class PostgresLoginStore: LoginStore {
             guard let row = try await connection.rows(
                 "SELECT access_token_ids, refresh_family_ids FROM authorization_codes WHERE digest = \(digest) FOR UPDATE", logger: self.logger
             ).first else { return }
-            var accessTokenIDs = try Self.decodeJSON([String].self, row.value("access_token_ids"))
-            var refreshFamilyIDs = try Self.decodeJSON([String].self, row.value("refresh_family_ids"))
+            var accessTokenIDs = try StoredValues.decode([String].self, json: row.value("access_token_ids"))
+            var refreshFamilyIDs = try StoredValues.decode([String].self, json: row.value("refresh_family_ids"))
             accessTokenIDs.append(accessTokenID)
             if let refreshFamilyID { refreshFamilyIDs.append(refreshFamilyID) }
             try await connection.execute("""
-                UPDATE authorization_codes SET access_token_ids = \(try Self.encodeJSON(accessTokenIDs)),
-                    refresh_family_ids = \(try Self.encodeJSON(refreshFamilyIDs))
+                UPDATE authorization_codes SET access_token_ids = \(try StoredValues.json(accessTokenIDs)),
+                    refresh_family_ids = \(try StoredValues.json(refreshFamilyIDs))
                 WHERE digest = \(digest)
                 """, logger: self.logger)
         }
@@ -277,8 +277,8 @@ public final class PostgresLoginStore: LoginStore {
     // MARK: - Refresh tokens
 
     public func createRefreshFamily(_ family: RefreshFamily, firstTokenDigest: String) async throws {
-        let scope = try Self.encodeJSON(family.scope)
-        let authentication = try Self.encodeJSON(family.authentication)
+        let scope = try StoredValues.json(family.scope)
+        let authentication = try StoredValues.json(family.authentication)
         try await database.transaction { connection in
             try await connection.execute("""
                 INSERT INTO refresh_families (id, client_id, scope, authentication, session_id, created_at, expires_at, revoked_at, confirmation_key)
@@ -520,7 +520,7 @@ public final class PostgresLoginStore: LoginStore {
             id: id,
             authentication: Authentication(
                 customerID: try Self.customerID(row.value("customer_id")), time: Self.date(try row.value("auth_time")),
-                methods: try Self.decodeJSON([String].self, row.value("amr")), contextClass: try row.value("acr")
+                methods: try StoredValues.decode([String].self, json: row.value("amr")), contextClass: try row.value("acr")
             ),
             createdAt: Self.date(try row.value("created_at")), lastSeenAt: Self.date(try row.value("last_seen_at")),
             endedAt: try row.value("ended_at", as: Int64?.self).map(Self.date),
@@ -537,8 +537,8 @@ public final class PostgresLoginStore: LoginStore {
 
     private static func family(from row: PostgresRandomAccessRow) throws -> RefreshFamily {
         RefreshFamily(
-            id: try row.value("id"), clientID: try row.value("client_id"), scope: try decodeJSON([String].self, row.value("scope")),
-            authentication: try decodeJSON(Authentication.self, row.value("authentication")), sessionID: try row.value("session_id"),
+            id: try row.value("id"), clientID: try row.value("client_id"), scope: try StoredValues.decode([String].self, json: row.value("scope")),
+            authentication: try StoredValues.decode(Authentication.self, json: row.value("authentication")), sessionID: try row.value("session_id"),
             createdAt: date(try row.value("created_at")), expiresAt: date(try row.value("expires_at")),
             revokedAt: try row.value("revoked_at", as: Int64?.self).map(date), confirmationKey: try row.value("confirmation_key")
         )
@@ -573,51 +573,5 @@ public final class PostgresLoginStore: LoginStore {
     private static func millis(_ date: Date) -> Int64 { PostgresIdentityStore.millis(date) }
     private static func date(_ millis: Int64) -> Date { PostgresIdentityStore.date(millis) }
 
-    private static func millis(_ duration: Duration) -> Int64 {
-        let (seconds, attoseconds) = duration.components
-        return seconds * 1_000 + attoseconds / 1_000_000_000_000_000
-    }
-
-    // Sorted keys, so that equal values store equal text; dates as milliseconds like the columns.
-    private static func encodeJSON(_ value: some Encodable) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        encoder.dateEncodingStrategy = .millisecondsSince1970
-        do {
-            return String(decoding: try encoder.encode(value), as: UTF8.self)
-        } catch {
-            throw IdentityGraphError.storage("cannot encode \(type(of: value)) for the login store")
-        }
-    }
-
-    private static func decodeJSON<T: Decodable>(_ type: T.Type, _ json: String) throws -> T {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .millisecondsSince1970
-        do {
-            return try decoder.decode(type, from: Data(json.utf8))
-        } catch {
-            throw IdentityGraphError.storage("malformed \(type) JSON in the login store")
-        }
-    }
-}
-
-/// An authorization code's grant as stored (`AuthorizationCodeGrant` itself is not `Codable`).
-private struct StoredGrant: Codable {
-    var request: AuthorizationRequest
-    var authentication: Authentication
-    var sessionID: String
-    var createdAt: Date
-    var expiresAt: Date
-
-    init(_ grant: AuthorizationCodeGrant) {
-        request = grant.request
-        authentication = grant.authentication
-        sessionID = grant.sessionID
-        createdAt = grant.createdAt
-        expiresAt = grant.expiresAt
-    }
-
-    var grant: AuthorizationCodeGrant {
-        AuthorizationCodeGrant(request: request, authentication: authentication, sessionID: sessionID, createdAt: createdAt, expiresAt: expiresAt)
-    }
+    private static func millis(_ duration: Duration) -> Int64 { StoredValues.millis(duration) }
 }

@@ -165,12 +165,7 @@ extension SQLiteIdentityStore {
                 try self.appendEntry(.moved, identifier: link.identifier, customer: merge.duplicate, assurance: link.provenance.assurance,
                                      context: context, related: merge.survivor, mergeID: mergeID, db: db)
             }
-            var undone = merge
-            undone.state = .undone
-            undone.undoneAt = context.time
-            undone.undoneBy = context.operatorName
-            undone.undoReason = context.reason
-            return .success(UnmergeOutcome(merge: undone, restored: plan.restored, moved: plan.moved, missing: plan.missing))
+            return .success(UnmergeOutcome(merge: merge.undone(context), restored: plan.restored, moved: plan.moved, missing: plan.missing))
         }
         return try outcome.get()
     }
@@ -290,15 +285,7 @@ extension SQLiteIdentityStore {
             throw IdentityGraphError.storage("malformed merge row")
         }
         let snapshotJSON: String? = row["snapshot"]
-        let snapshot = try snapshotJSON.map { json -> MergeSnapshot in
-            do {
-                let decoder = JSONDecoder()
-                decoder.dateDecodingStrategy = .millisecondsSince1970
-                return try decoder.decode(MergeSnapshot.self, from: Data(json.utf8))
-            } catch {
-                throw IdentityGraphError.storage("malformed merge snapshot")
-            }
-        }
+        let snapshot = try snapshotJSON.map { try StoredValues.decode(MergeSnapshot.self, json: $0) }
         let undoneAt: Int64? = row["undone_at"]
         return (MergeRecord(
             id: id, survivor: try customerID(row["survivor_id"]), duplicate: try customerID(row["duplicate_id"]),
@@ -307,10 +294,5 @@ extension SQLiteIdentityStore {
         ), row["log_sequence"])
     }
 
-    static func json(_ value: some Encodable) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        encoder.dateEncodingStrategy = .millisecondsSince1970
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
-    }
+    static func json(_ value: some Encodable) throws -> String { try StoredValues.json(value) }
 }

@@ -90,7 +90,7 @@ public final class SQLiteLoginStore: LoginStore {
     // MARK: - Login flow
 
     public func savePendingAuthorization(_ pending: PendingAuthorization) async throws {
-        let request = try Self.encodeJSON(pending.request)
+        let request = try StoredValues.json(pending.request)
         try await write { db in
             try db.cachedStatement(sql: "INSERT INTO pending_authorizations (id, request, created_at, expires_at) VALUES (?, ?, ?, ?)")
                 .execute(arguments: [pending.id, request, Self.millis(pending.createdAt), Self.millis(pending.expiresAt)])
@@ -104,7 +104,7 @@ public final class SQLiteLoginStore: LoginStore {
                 arguments: [id, Self.millis(now)]
             ) else { return nil }
             return PendingAuthorization(
-                id: id, request: try Self.decodeJSON(AuthorizationRequest.self, row["request"]),
+                id: id, request: try StoredValues.decode(AuthorizationRequest.self, json: row["request"]),
                 createdAt: Self.date(row["created_at"]), expiresAt: Self.date(row["expires_at"])
             )
         }
@@ -175,7 +175,7 @@ public final class SQLiteLoginStore: LoginStore {
     // MARK: - Sessions
 
     public func createSession(_ session: LoginSession, cookieDigest: String) async throws {
-        let amr = try Self.encodeJSON(session.authentication.methods)
+        let amr = try StoredValues.json(session.authentication.methods)
         try await write { db in
             try db.cachedStatement(sql: """
                 INSERT INTO sessions (id, cookie_digest, customer_id, auth_time, amr, acr, created_at, last_seen_at, ended_at)
@@ -229,7 +229,7 @@ public final class SQLiteLoginStore: LoginStore {
     // MARK: - Authorization codes
 
     public func saveCode(_ grant: AuthorizationCodeGrant, digest: String) async throws {
-        let json = try Self.encodeJSON(StoredGrant(grant))
+        let json = try StoredValues.json(StoredAuthorizationCode(grant))
         try await write { db in
             try db.cachedStatement(sql: "INSERT INTO authorization_codes (digest, code_grant, created_at, expires_at) VALUES (?, ?, ?, ?)")
                 .execute(arguments: [digest, json, Self.millis(grant.createdAt), Self.millis(grant.expiresAt)])
@@ -246,11 +246,11 @@ public final class SQLiteLoginStore: LoginStore {
                     """),
                 arguments: [digest]
             ) else { return .unknown }
-            let grant = try Self.decodeJSON(StoredGrant.self, row["code_grant"]).grant
+            let grant = try StoredValues.decode(StoredAuthorizationCode.self, json: row["code_grant"]).grant
             if (row["redeemed_at"] as Int64?) != nil {
                 return .replayed(
-                    grant, accessTokenIDs: try Self.decodeJSON([String].self, row["access_token_ids"]),
-                    refreshFamilyIDs: try Self.decodeJSON([String].self, row["refresh_family_ids"])
+                    grant, accessTokenIDs: try StoredValues.decode([String].self, json: row["access_token_ids"]),
+                    refreshFamilyIDs: try StoredValues.decode([String].self, json: row["refresh_family_ids"])
                 )
             }
             guard (row["expires_at"] as Int64) > nowMillis else { return .unknown }
@@ -270,20 +270,20 @@ public final class SQLiteLoginStore: LoginStore {
                 db.cachedStatement(sql: "SELECT access_token_ids, refresh_family_ids FROM authorization_codes WHERE digest = ?"),
                 arguments: [digest]
             ) else { return }
-            var accessTokenIDs = try Self.decodeJSON([String].self, row["access_token_ids"])
-            var refreshFamilyIDs = try Self.decodeJSON([String].self, row["refresh_family_ids"])
+            var accessTokenIDs = try StoredValues.decode([String].self, json: row["access_token_ids"])
+            var refreshFamilyIDs = try StoredValues.decode([String].self, json: row["refresh_family_ids"])
             accessTokenIDs.append(accessTokenID)
             if let refreshFamilyID { refreshFamilyIDs.append(refreshFamilyID) }
             try db.cachedStatement(sql: "UPDATE authorization_codes SET access_token_ids = ?, refresh_family_ids = ? WHERE digest = ?")
-                .execute(arguments: [try Self.encodeJSON(accessTokenIDs), try Self.encodeJSON(refreshFamilyIDs), digest])
+                .execute(arguments: [try StoredValues.json(accessTokenIDs), try StoredValues.json(refreshFamilyIDs), digest])
         }
     }
 
     // MARK: - Refresh tokens
 
     public func createRefreshFamily(_ family: RefreshFamily, firstTokenDigest: String) async throws {
-        let scope = try Self.encodeJSON(family.scope)
-        let authentication = try Self.encodeJSON(family.authentication)
+        let scope = try StoredValues.json(family.scope)
+        let authentication = try StoredValues.json(family.authentication)
         try await write { db in
             try db.cachedStatement(sql: """
                 INSERT INTO refresh_families (id, client_id, scope, authentication, session_id, created_at, expires_at, revoked_at, confirmation_key)
@@ -536,7 +536,7 @@ public final class SQLiteLoginStore: LoginStore {
             id: id,
             authentication: Authentication(
                 customerID: try Self.customerID(row["customer_id"]), time: Self.date(row["auth_time"]),
-                methods: try Self.decodeJSON([String].self, row["amr"]), contextClass: row["acr"]
+                methods: try StoredValues.decode([String].self, json: row["amr"]), contextClass: row["acr"]
             ),
             createdAt: Self.date(row["created_at"]), lastSeenAt: Self.date(row["last_seen_at"]), endedAt: Self.date(row["ended_at"]),
             channels: channels
@@ -552,8 +552,8 @@ public final class SQLiteLoginStore: LoginStore {
 
     private static func family(from row: Row) throws -> RefreshFamily {
         RefreshFamily(
-            id: row["id"], clientID: row["client_id"], scope: try decodeJSON([String].self, row["scope"]),
-            authentication: try decodeJSON(Authentication.self, row["authentication"]), sessionID: row["session_id"],
+            id: row["id"], clientID: row["client_id"], scope: try StoredValues.decode([String].self, json: row["scope"]),
+            authentication: try StoredValues.decode(Authentication.self, json: row["authentication"]), sessionID: row["session_id"],
             createdAt: date(row["created_at"]), expiresAt: date(row["expires_at"]), revokedAt: date(row["revoked_at"]),
             confirmationKey: row["confirmation_key"]
         )
@@ -588,51 +588,5 @@ public final class SQLiteLoginStore: LoginStore {
     private static func date(_ millis: Int64) -> Date { SQLiteIdentityStore.date(millis) }
     private static func date(_ millis: Int64?) -> Date? { millis.map(SQLiteIdentityStore.date) }
 
-    private static func millis(_ duration: Duration) -> Int64 {
-        let (seconds, attoseconds) = duration.components
-        return seconds * 1_000 + attoseconds / 1_000_000_000_000_000
-    }
-
-    // Sorted keys, so that equal values store equal text; dates as milliseconds like the columns.
-    private static func encodeJSON(_ value: some Encodable) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        encoder.dateEncodingStrategy = .millisecondsSince1970
-        do {
-            return String(decoding: try encoder.encode(value), as: UTF8.self)
-        } catch {
-            throw IdentityGraphError.storage("cannot encode \(type(of: value)) for the login store")
-        }
-    }
-
-    private static func decodeJSON<T: Decodable>(_ type: T.Type, _ json: String) throws -> T {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .millisecondsSince1970
-        do {
-            return try decoder.decode(type, from: Data(json.utf8))
-        } catch {
-            throw IdentityGraphError.storage("malformed \(type) JSON in the login store")
-        }
-    }
-}
-
-/// An authorization code's grant as stored (`AuthorizationCodeGrant` itself is not `Codable`).
-private struct StoredGrant: Codable {
-    var request: AuthorizationRequest
-    var authentication: Authentication
-    var sessionID: String
-    var createdAt: Date
-    var expiresAt: Date
-
-    init(_ grant: AuthorizationCodeGrant) {
-        request = grant.request
-        authentication = grant.authentication
-        sessionID = grant.sessionID
-        createdAt = grant.createdAt
-        expiresAt = grant.expiresAt
-    }
-
-    var grant: AuthorizationCodeGrant {
-        AuthorizationCodeGrant(request: request, authentication: authentication, sessionID: sessionID, createdAt: createdAt, expiresAt: expiresAt)
-    }
+    private static func millis(_ duration: Duration) -> Int64 { StoredValues.millis(duration) }
 }

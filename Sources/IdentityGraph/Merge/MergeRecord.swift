@@ -47,4 +47,14 @@ public struct MergeRecord: Sendable, Codable, Equatable {
         case undoReason = "undo_reason"
         case snapshot
     }
+
+    /// This merge as undone by `context` (who, when, why).
+    public func undone(_ context: ChangeContext) -> MergeRecord {
+        var undone = self
+        undone.state = .undone
+        undone.undoneAt = context.time
+        undone.undoneBy = context.operatorName
+        undone.undoReason = context.reason
+        return undone
+    }
 }

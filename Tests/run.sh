@@ -110,7 +110,7 @@ if [ ! -x "$interop_venv/bin/python" ] || ! sha256sum --status -c "$stamp" 2>/de
 fi
 if [ -x "$interop_venv/bin/pytest" ] && swift build --product solmu >"$work/solmu-build.log" 2>&1; then
   PYTHONDONTWRITEBYTECODE=1 SOLMU_BINARY="$(swift build --show-bin-path)/solmu" SOLMU_REPOSITORY="$PWD" \
-    "$interop_venv/bin/pytest" Tests/interop/test_real_clients.py -q -p no:cacheprovider 2>&1 | tee "$work/interop.log"
+    "$interop_venv/bin/pytest" Tests/interop -q -p no:cacheprovider 2>&1 | tee "$work/interop.log"
   summary=$(grep -E '^(=+ )?[0-9]+ (passed|failed|error)' "$work/interop.log" | tail -1)
   p=$(echo "$summary" | grep -Eo '[0-9]+ passed' | grep -Eo '[0-9]+' || echo 0)
   f=$(echo "$summary" | grep -Eo '[0-9]+ failed' | grep -Eo '[0-9]+' || echo 0)

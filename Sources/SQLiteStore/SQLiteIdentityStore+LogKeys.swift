@@ -1,5 +1,5 @@
 public import IdentityGraph
-public import Identifiers
+import Identifiers
 import Foundation
 import GRDB
 
@@ -107,8 +107,11 @@ extension SQLiteIdentityStore {
     }
 
     func saveDetail(_ sealed: [UInt8], sequence: Int64, lookup: String?, db: Database) throws {
-        try db.cachedStatement(sql: "INSERT INTO link_log_details (sequence, lookup, sealed) VALUES (?, ?, ?)")
-            .execute(arguments: [sequence, lookup, Data(sealed)])
+        try db.cachedStatement(sql: "INSERT INTO link_log_details (sequence, lookup, sealed) VALUES (?, ?, ?)").executeDirect {
+            $0.bind(sequence)
+            $0.bind(lookup)
+            $0.bind(sealed)
+        }
     }
 
     /// Erasure: the key and every detail of `customer`'s entries go; their hashes can no longer be

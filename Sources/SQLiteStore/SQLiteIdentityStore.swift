@@ -71,13 +71,9 @@ public final class SQLiteIdentityStore: IdentityStore {
                     stored.append(nil)
                     continue
                 }
-                // A savepoint per customer: a refused one rolls back alone.
-                var result: Result<Customer, IdentityGraphError> = .failure(.storage("not run"))
-                try db.inSavepoint {
-                    result = try self.insertCustomer(new, profileJSON: profileJSON, log: log, context: context, db: db, returnLinks: false)
-                    return result.isSuccess ? .commit : .rollback
-                }
-                if !result.isSuccess { self.verifiableLog.invalidate() }
+                // No savepoint per customer: `insertCustomer` refuses before it writes anything,
+                // and an error thrown midway rolls the whole batch back.
+                let result = try self.insertCustomer(new, profileJSON: profileJSON, log: log, context: context, db: db, returnLinks: false)
                 stored.append(result.map(\.id))
             }
             return stored
@@ -247,6 +243,7 @@ public final class SQLiteIdentityStore: IdentityStore {
     static let linkColumns = "kind, namespace, value, customer_id, channel, assurance, linked_at"
 
     /// Inserts `new` with its log entries, whose cryptography `log` did before the transaction.
+    /// A conflict is found, and returned as a failure, before anything is written.
     func insertCustomer(
         _ new: NewCustomer, profileJSON: String?, log: NewCustomerLog, context: ChangeContext, db: Database, returnLinks: Bool = true
     ) throws -> Result<Customer, IdentityGraphError> {
@@ -255,8 +252,12 @@ public final class SQLiteIdentityStore: IdentityStore {
                 return .failure(.conflict(kind: item.identifier.kind, namespace: item.identifier.namespace, owner: existing.customerID, requested: nil))
             }
         }
-        try db.cachedStatement(sql: "INSERT INTO customers (id, created_at, profile, log_key) VALUES (?, ?, ?, ?)")
-            .execute(arguments: [new.id.rawValue, Self.millis(context.time), profileJSON, Data(log.wrappedKey)])
+        try db.cachedStatement(sql: "INSERT INTO customers (id, created_at, profile, log_key) VALUES (?, ?, ?, ?)").executeDirect {
+            $0.bind(new.id.rawValue)
+            $0.bind(Self.millis(context.time))
+            $0.bind(profileJSON)
+            $0.bind(log.wrappedKey)
+        }
         let created = try append(log.created, db: db)
         if let sealedName = log.sealedName {
             try saveDetail(sealedName, sequence: created, lookup: nil, db: db)
@@ -274,10 +275,15 @@ public final class SQLiteIdentityStore: IdentityStore {
     }
 
     func insertLink(_ link: Link, db: Database) throws {
-        try db.cachedStatement(sql: "INSERT INTO links (\(Self.linkColumns)) VALUES (?, ?, ?, ?, ?, ?, ?)").execute(arguments: [
-            link.identifier.kind.rawValue, link.identifier.namespace ?? "", link.identifier.value, link.customerID.rawValue,
-            link.provenance.channel, link.provenance.assurance.rawValue, Self.millis(link.provenance.linkedAt),
-        ])
+        try db.cachedStatement(sql: "INSERT INTO links (\(Self.linkColumns)) VALUES (?, ?, ?, ?, ?, ?, ?)").executeDirect {
+            $0.bind(link.identifier.kind.rawValue)
+            $0.bind(link.identifier.namespace ?? "")
+            $0.bind(link.identifier.value)
+            $0.bind(link.customerID.rawValue)
+            $0.bind(link.provenance.channel)
+            $0.bind(link.provenance.assurance.rawValue)
+            $0.bind(Self.millis(link.provenance.linkedAt))
+        }
     }
 
     /// Appends `record` and its leaf; returns its sequence number.
@@ -287,11 +293,20 @@ public final class SQLiteIdentityStore: IdentityStore {
             INSERT INTO link_log (time, actor, action, customer_id, kind, namespace, value_hash, assurance, reason,
                                   operator, related_customer_id, merge_id)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [
-            Self.millis(record.time), record.actor, record.action.rawValue, record.customerID.rawValue,
-            record.identifierKind?.rawValue, record.namespace, record.valueHash, record.assurance?.rawValue, record.reason,
-            record.operatorName, record.relatedCustomerID?.rawValue, record.mergeID?.rawValue,
-        ])
+            """).executeDirect {
+            $0.bind(Self.millis(record.time))
+            $0.bind(record.actor)
+            $0.bind(record.action.rawValue)
+            $0.bind(record.customerID.rawValue)
+            $0.bind(record.identifierKind?.rawValue)
+            $0.bind(record.namespace)
+            $0.bind(record.valueHash)
+            $0.bind(record.assurance?.rawValue)
+            $0.bind(record.reason)
+            $0.bind(record.operatorName)
+            $0.bind(record.relatedCustomerID?.rawValue)
+            $0.bind(record.mergeID?.rawValue)
+        }
         let sequence = db.lastInsertedRowID
         try verifiableLog.append(LinkLogEntry(sequence: sequence, record: record), db: db)
         return sequence
@@ -308,10 +323,11 @@ public final class SQLiteIdentityStore: IdentityStore {
 
 
     func existingLink(_ identifier: Identifier, db: Database) throws -> Link? {
-        try Row.fetchOne(
-            db.cachedStatement(sql: "SELECT \(Self.linkColumns) FROM links WHERE kind = ? AND namespace = ? AND value = ?"),
-            arguments: [identifier.kind.rawValue, identifier.namespace ?? "", identifier.value]
-        ).map(Self.link(from:))
+        try db.cachedStatement(sql: "SELECT \(Self.linkColumns) FROM links WHERE kind = ? AND namespace = ? AND value = ?").fetchFirstDirect({
+            $0.bind(identifier.kind.rawValue)
+            $0.bind(identifier.namespace ?? "")
+            $0.bind(identifier.value)
+        }, read: { try $0.link() })
     }
 
     func identifiers(of customer: CustomerID, db: Database) throws -> [Identifier] {

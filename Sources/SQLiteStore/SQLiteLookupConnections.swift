@@ -92,18 +92,9 @@ final class SQLiteLookupConnections: @unchecked Sendable {
             let result = sqlite3_step(statement)
             if result == SQLITE_DONE { break }
             guard result == SQLITE_ROW else { throw IdentityGraphError.storage("lookup failed with SQLite code \(result)") }
-            guard let kind = IdentifierKind(rawValue: Self.text(statement, 0)),
-                  let owner = CustomerID(rawValue: Self.text(statement, 3)),
-                  let assurance = Assurance(rawValue: Self.text(statement, 5))
-            else { throw IdentityGraphError.storage("malformed row in links") }
-            let namespace = Self.text(statement, 1)
-            customer = customer ?? owner
-            links.append(Link(
-                identifier: Identifier(trustedKind: kind, namespace: namespace.isEmpty ? nil : namespace, value: Self.text(statement, 2)),
-                customerID: owner,
-                provenance: Provenance(channel: Self.text(statement, 4), assurance: assurance,
-                                       linkedAt: SQLiteIdentityStore.date(sqlite3_column_int64(statement, 6)))
-            ))
+            let link = try DirectRow(statement: statement).link()
+            customer = customer ?? link.customerID
+            links.append(link)
         }
         return customer.map { ResolvedCustomer(customerID: $0, links: links) }
     }
@@ -157,11 +148,6 @@ final class SQLiteLookupConnections: @unchecked Sendable {
         defer { sqlite3_reset(statement) }
         guard sqlite3_step(statement) == SQLITE_ROW else { throw IdentityGraphError.storage("reading the log size failed") }
         return sqlite3_column_int64(statement, 0)
-    }
-
-    private static func text(_ statement: OpaquePointer, _ column: Int32) -> String {
-        guard let bytes = sqlite3_column_text(statement, column) else { return "" }
-        return String(cString: bytes)
     }
 
     private func checkOut() throws -> Connection {

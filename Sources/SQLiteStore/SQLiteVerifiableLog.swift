@@ -48,8 +48,7 @@ final class SQLiteVerifiableLog: Sendable {
             state!.lastLeaf = leaf
             let pending = state!.tree.store
             for node in pending.drain() {
-                try db.cachedStatement(sql: "INSERT INTO log_tree_nodes (level, idx, hash) VALUES (?, ?, ?)")
-                    .execute(arguments: [node.level, Int64(node.index), Data(node.hash.bytes)])
+                try Self.insertNode(level: node.level, index: node.index, hash: node.hash, db: db)
             }
         }
     }
@@ -103,6 +102,14 @@ final class SQLiteVerifiableLog: Sendable {
         return try MerkleTree(store: DatabaseNodes(db: db), size: size)
     }
 
+    static func insertNode(level: Int, index: UInt64, hash: TreeHash, db: Database) throws {
+        try db.cachedStatement(sql: "INSERT INTO log_tree_nodes (level, idx, hash) VALUES (?, ?, ?)").executeDirect {
+            $0.bind(Int64(level))
+            $0.bind(Int64(index))
+            $0.bind(hash.bytes)
+        }
+    }
+
     static func node(level: Int, index: UInt64, db: Database) throws -> TreeHash? {
         guard let data = try Data.fetchOne(
             db.cachedStatement(sql: "SELECT hash FROM log_tree_nodes WHERE level = ? AND idx = ?"), arguments: [level, Int64(index)]
@@ -120,8 +127,7 @@ private struct DatabaseNodes: TreeNodeStore {
     }
 
     mutating func put(level: Int, index: UInt64, hash: TreeHash) throws {
-        try db.cachedStatement(sql: "INSERT INTO log_tree_nodes (level, idx, hash) VALUES (?, ?, ?)")
-            .execute(arguments: [level, Int64(index), Data(hash.bytes)])
+        try SQLiteVerifiableLog.insertNode(level: level, index: index, hash: hash, db: db)
     }
 }
 

@@ -193,14 +193,47 @@ def query_of(location):
     return dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(location).query))
 
 
-class BackchannelReceiver:
+def wait_until(predicate, timeout=5.0):
+    """Polls `predicate` until it holds or `timeout` seconds pass; its last answer."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.1)
+    return predicate()
+
+
+class QuietHandler(http.server.BaseHTTPRequestHandler):
+    """A request handler that keeps the test output clean."""
+
+    def log_message(self, *args):
+        pass
+
+
+class LoopbackHTTPServer:
+    """`handler` (a QuietHandler subclass) served on a free loopback port by a daemon thread."""
+
+    def __init__(self, handler, name):
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.httpd.daemon_threads = True
+        self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, name=name, daemon=True)
+        self.thread.start()
+
+    def stop(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+        self.thread.join(timeout=5)
+
+
+class BackchannelReceiver(LoopbackHTTPServer):
     """A relying party's back-channel logout endpoint on loopback: records each POSTed form, answers 200."""
 
     def __init__(self):
         received = self.received = []
         condition = self.condition = threading.Condition()
 
-        class Handler(http.server.BaseHTTPRequestHandler):
+        class Handler(QuietHandler):
             def do_POST(self):
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length).decode("utf-8", "replace")
@@ -213,14 +246,8 @@ class BackchannelReceiver:
                 self.send_header("Content-Length", "0")
                 self.end_headers()
 
-            def log_message(self, *args):
-                pass
-
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/backchannel-logout"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, name="backchannel-receiver", daemon=True)
-        self.thread.start()
+        super().__init__(Handler, "backchannel-receiver")
+        self.url = self.base + "/backchannel-logout"
 
     def wait_for(self, predicate, timeout=15):
         """The first received form that satisfies `predicate`, or None after `timeout` seconds."""
@@ -234,8 +261,3 @@ class BackchannelReceiver:
                 if remaining <= 0:
                     return None
                 self.condition.wait(remaining)
-
-    def stop(self):
-        self.httpd.shutdown()
-        self.httpd.server_close()
-        self.thread.join(timeout=5)

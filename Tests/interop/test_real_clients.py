@@ -30,7 +30,7 @@ from authlib.integrations.base_client.errors import OAuthError
 from authlib.integrations.requests_client import OAuth2Session
 
 from forms import hidden_fields
-from solmu_server import LOOPBACK_REDIRECT, BackchannelReceiver, Browser, SolmuServer, query_of
+from solmu_server import LOOPBACK_REDIRECT, BackchannelReceiver, Browser, SolmuServer, query_of, wait_until
 
 TOKEN_EXCHANGE = "urn:ietf:params:oauth:grant-type:token-exchange"
 ACCESS_TOKEN_TYPE = "urn:ietf:params:oauth:token-type:access_token"
@@ -467,13 +467,6 @@ def test_introspection(server, discovery, customer, sessions):
 # Revocation (RFC 7009)
 
 
-def wait_until(predicate, timeout=5.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.1)
-    return predicate()
 
 
 def test_revocation_of_refresh_and_access_tokens(server, discovery, customer, sessions):

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// What `GET /oauth/authorize` should do.
 public enum AuthorizeOutcome: Sendable, Equatable {

@@ -3,7 +3,7 @@ public import Foundation
 /// Reads Solmu's own access tokens whatever their audience: for token exchange (subject and
 /// actor tokens), introspection and revocation, where the caller decides what the audience
 /// means. Everything else is checked as for any access token (RFC 8725): the JOSE layer, `typ`,
-/// the issuer, expiry and `nbf`.
+/// the issuer, and the times (`exp`, `nbf`, `iat`) as ``AccessTokenPayload`` checks them.
 public struct AccessTokenInspector: Sendable {
     let jws: JWSVerifier
     public let issuer: String
@@ -25,32 +25,9 @@ public struct AccessTokenInspector: Sendable {
     /// The claims of a valid, unexpired access token of this issuer.
     public func inspect(_ token: String) throws(TokenError) -> AccessTokenClaims {
         let (_, payload) = try jws.verify(token, type: "at+jwt")
-        let decoded: Decoded
-        do {
-            decoded = try JSONDecoder().decode(Decoded.self, from: Data(payload))
-        } catch {
-            throw TokenError(.malformed, reason: "payload is not a JSON object with the RFC 9068 claims")
-        }
+        let decoded = try AccessTokenPayload.decode(payload)
         guard decoded.claims.issuer == issuer else { throw TokenError.wrongIssuer }
-        let time = now()
-        guard decoded.claims.expiresAt.addingTimeInterval(leeway) > time else { throw TokenError(.expired, reason: "the token has expired") }
-        if let notBefore = decoded.notBefore, notBefore.addingTimeInterval(-leeway) > time {
-            throw TokenError(.notYetValid, reason: "the token is not valid yet")
-        }
+        try decoded.checkTimes(now: now(), leeway: leeway)
         return decoded.claims
-    }
-
-    private struct Decoded: Decodable {
-        var claims: AccessTokenClaims
-        var notBefore: Date?
-
-        private enum CodingKeys: String, CodingKey {
-            case notBefore = "nbf"
-        }
-
-        init(from decoder: any Decoder) throws {
-            claims = try AccessTokenClaims(from: decoder)
-            notBefore = try NumericDate.decodeIfPresent(try decoder.container(keyedBy: CodingKeys.self), forKey: .notBefore)
-        }
     }
 }

@@ -21,8 +21,11 @@ public import Foundation
 public struct AccessTokenVerifier: Sendable {
     /// What the cache remembers for a verified token.
     struct Verified: Sendable {
-        var claims: AccessTokenClaims
-        var notBefore: Date?
+        var payload: AccessTokenPayload
+        var claims: AccessTokenClaims {
+            get { payload.claims }
+            set { payload.claims = newValue }
+        }
         /// The `kid` that verified the token; it must still be a key of ours on a cache hit.
         var keyID: String = ""
     }
@@ -113,7 +116,7 @@ public struct AccessTokenVerifier: Sendable {
             }
             do {
                 try checkAudience(cached.claims)
-                try checkTimes(cached, now: now, checkIssuedAt: false)
+                try cached.payload.checkTimes(now: now, leeway: leewaySeconds, checkIssuedAt: false)
             } catch {
                 if error.code == .expired { cache.remove(token) }
                 throw error
@@ -122,18 +125,12 @@ public struct AccessTokenVerifier: Sendable {
         }
 
         let (header, payload) = try jws.verify(token, type: "at+jwt")
-        var verified: Verified
-        do {
-            verified = try JSONDecoder().decode(Payload.self, from: Data(payload)).verified
-        } catch {
-            throw TokenError(.malformed, reason: "payload is not a JSON object with the RFC 9068 claims")
-        }
+        let verified = Verified(payload: try AccessTokenPayload.decode(payload), keyID: header.keyID ?? "")
         guard verified.claims.issuer == issuer else {
             throw TokenError.wrongIssuer
         }
         try checkAudience(verified.claims)
-        try checkTimes(verified, now: now, checkIssuedAt: true)
-        verified.keyID = header.keyID ?? ""
+        try verified.payload.checkTimes(now: now, leeway: leewaySeconds)
         cache.insert(verified, for: token)
         return verified.claims
     }
@@ -141,34 +138,6 @@ public struct AccessTokenVerifier: Sendable {
     private func checkAudience(_ claims: AccessTokenClaims) throws(TokenError) {
         guard claims.audience.contains(audience) else {
             throw TokenError.wrongAudience
-        }
-    }
-
-    private func checkTimes(_ verified: Verified, now: Date, checkIssuedAt: Bool) throws(TokenError) {
-        let now = now.timeIntervalSince1970
-        guard now < verified.claims.expiresAt.timeIntervalSince1970 + leewaySeconds else {
-            throw TokenError.expired
-        }
-        if let notBefore = verified.notBefore, notBefore.timeIntervalSince1970 > now + leewaySeconds {
-            throw TokenError(.notYetValid, reason: "nbf is in the future")
-        }
-        if checkIssuedAt, verified.claims.issuedAt.timeIntervalSince1970 > now + leewaySeconds {
-            throw TokenError(.notYetValid, reason: "iat is in the future")
-        }
-    }
-
-    /// The payload: the claims plus `nbf`, read from one decoding pass.
-    private struct Payload: Decodable {
-        var verified: Verified
-
-        private enum CodingKeys: String, CodingKey {
-            case notBefore = "nbf"
-        }
-
-        init(from decoder: any Decoder) throws {
-            let claims = try AccessTokenClaims(from: decoder)
-            let container = try decoder.container(keyedBy: CodingKeys.self)
-            verified = Verified(claims: claims, notBefore: try NumericDate.decodeIfPresent(container, forKey: .notBefore))
         }
     }
 

@@ -1,0 +1,116 @@
+import Foundation
+import GRDB
+import GRDBSQLite
+import Identifiers
+import IdentityGraph
+
+/// Running GRDB's cached statements directly through SQLite's C API, for the writes every graph
+/// change makes many times: customers, links, link-log entries, their details and tree nodes, and
+/// the owner check before a link.
+///
+/// On these statements GRDB's generic path (arguments boxed as `DatabaseValue`s, validated, bound
+/// through temporary copies, and the per-statement observation and cancellation checks) cost more
+/// than SQLite's insert itself: a bulk import spent about as much of the writer's time there as in
+/// SQLite's B-trees. The statements still come from GRDB's per-connection cache, so their
+/// lifetime is GRDB's; a statement is reset before and after each run, so GRDB's own next
+/// `execute(arguments:)` finds it as it left it. Used only inside a write access, on the writer's
+/// queue, and never for statements that change the schema or the transaction state.
+extension Statement {
+    /// Runs the statement once with the values `bind` sets, expecting no rows.
+    func executeDirect(_ bind: (inout DirectBindings) -> Void) throws {
+        let handle = sqliteStatement
+        sqlite3_reset(handle)
+        var bindings = DirectBindings(statement: handle)
+        bind(&bindings)
+        let code = sqlite3_step(handle)
+        sqlite3_reset(handle)
+        guard code == SQLITE_DONE else { throw failure(code) }
+    }
+
+    /// Runs the query with the values `bind` sets and reads its first row, if any, with `read`.
+    func fetchFirstDirect<T>(_ bind: (inout DirectBindings) -> Void, read: (DirectRow) throws -> T) throws -> T? {
+        let handle = sqliteStatement
+        sqlite3_reset(handle)
+        defer { sqlite3_reset(handle) }
+        var bindings = DirectBindings(statement: handle)
+        bind(&bindings)
+        switch sqlite3_step(handle) {
+        case SQLITE_DONE: return nil
+        case SQLITE_ROW: return try read(DirectRow(statement: handle))
+        case let code: throw failure(code)
+        }
+    }
+
+    private func failure(_ code: Int32) -> DatabaseError {
+        DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(sqlite3_db_handle(sqliteStatement))), sql: sql)
+    }
+}
+
+/// Binds values to the parameters of a statement in order (`?1`, `?2`, …). SQLite copies each
+/// value, so nothing bound outlives the caller's storage.
+struct DirectBindings {
+    private let statement: OpaquePointer
+    private var index: Int32 = 0
+    private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+
+    fileprivate init(statement: OpaquePointer) {
+        self.statement = statement
+    }
+
+    mutating func bind(_ value: String?) {
+        index += 1
+        if let value {
+            sqlite3_bind_text(statement, index, value, -1, Self.transient)
+        } else {
+            sqlite3_bind_null(statement, index)
+        }
+    }
+
+    mutating func bind(_ value: Int64?) {
+        index += 1
+        if let value {
+            sqlite3_bind_int64(statement, index, value)
+        } else {
+            sqlite3_bind_null(statement, index)
+        }
+    }
+
+    mutating func bind(_ value: some ContiguousBytes) {
+        index += 1
+        value.withUnsafeBytes { bytes in
+            if let base = bytes.baseAddress {
+                sqlite3_bind_blob(statement, index, base, Int32(bytes.count), Self.transient)
+            } else {
+                sqlite3_bind_zeroblob(statement, index, 0)
+            }
+        }
+    }
+}
+
+/// The current row of a statement stepped through the C API; columns by position.
+struct DirectRow {
+    let statement: OpaquePointer
+
+    /// The column as text; NULL reads as "".
+    func text(_ column: Int32) -> String {
+        guard let bytes = sqlite3_column_text(statement, column) else { return "" }
+        return String(cString: bytes)
+    }
+
+    func int64(_ column: Int32) -> Int64 {
+        sqlite3_column_int64(statement, column)
+    }
+
+    /// A row of `SQLiteIdentityStore.linkColumns`, in that order.
+    func link() throws -> Link {
+        guard let kind = IdentifierKind(rawValue: text(0)) else { throw IdentityGraphError.storage("unknown identifier kind in links") }
+        guard let owner = CustomerID(rawValue: text(3)) else { throw IdentityGraphError.storage("malformed customer id in links") }
+        guard let assurance = Assurance(rawValue: text(5)) else { throw IdentityGraphError.storage("unknown assurance in links") }
+        let namespace = text(1)
+        return Link(
+            identifier: Identifier(trustedKind: kind, namespace: namespace.isEmpty ? nil : namespace, value: text(2)),
+            customerID: owner,
+            provenance: Provenance(channel: text(4), assurance: assurance, linkedAt: SQLiteIdentityStore.date(int64(6)))
+        )
+    }
+}

@@ -90,3 +90,43 @@ struct TokenSignerTests {
         #expect(try JSONDecoder().decode(AccessTokenClaims.self, from: data) == claims)
     }
 }
+
+/// Access tokens are signed over hand-written JSON; it must be exactly what `JSONEncoder` writes.
+@Suite("Hand-written token JSON")
+struct HandWrittenTokenJSONTests {
+    static func encoded(_ value: some Encodable) throws -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return Array(try encoder.encode(value))
+    }
+
+    @Test("access token claims match JSONEncoder byte for byte")
+    func claims() throws {
+        let tricky = ["webshop", "quote\"back\\slash", "tab\tnew\nline\u{01}\u{1F}", "ääkköset/ü€", "https://sso.example.com/path", ""]
+        for text in tricky {
+            var claims = AccessTokenClaims(
+                issuer: "https://sso.example.com", subject: "cus_\(text)", audience: ["https://api.example.com/v1"],
+                expiresAt: Date(timeIntervalSince1970: 1_790_000_300.9), issuedAt: Date(timeIntervalSince1970: 1_790_000_000.2),
+                tokenID: "jti-\(text)", scope: ["identity:resolve", "identity:link"], clientID: text
+            )
+            #expect(claims.json == (try Self.encoded(claims)))
+            claims.audience = ["webshop", text, "https://api.example.com/v1"]
+            claims.scope = []
+            claims.contextClass = "urn:solmu:acr:\(text)"
+            claims.confirmationKey = "thumb/\(text)"
+            claims.actor = .init(subject: "agent-\(text)", clientID: nil, actor: .init(subject: "app", clientID: text, actor: nil))
+            #expect(claims.json == (try Self.encoded(claims)), "\(String(decoding: claims.json, as: UTF8.self))")
+            claims.actor = .init(subject: text, clientID: "callcenter", actor: nil)
+            claims.issuedAt = Date(timeIntervalSince1970: 0)
+            #expect(claims.json == (try Self.encoded(claims)))
+        }
+    }
+
+    @Test("the JOSE header matches JSONEncoder byte for byte")
+    func header() throws {
+        struct Header: Encodable { var alg, kid, typ: String }
+        for (alg, kid, typ) in [("ES256", "k1", "at+jwt"), ("EdDSA", "a/b\"c", "logout+jwt")] {
+            #expect(TokenSigner.header(alg: alg, kid: kid, typ: typ) == (try Self.encoded(Header(alg: alg, kid: kid, typ: typ))))
+        }
+    }
+}

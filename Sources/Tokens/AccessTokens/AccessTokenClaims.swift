@@ -128,3 +128,82 @@ public struct AccessTokenClaims: Sendable, Codable, Equatable {
         try container.encodeIfPresent(confirmationKey.map(Confirmation.init(jkt:)), forKey: .confirmation)
     }
 }
+
+extension AccessTokenClaims {
+    /// The claims as `JSONEncoder` with sorted keys and unescaped slashes encodes them (the
+    /// `Encodable` conformance above), written by hand: every access token is signed over this.
+    var json: [UInt8] {
+        var writer = JSONWriter(capacity: 320)
+        var separator = false
+        func key(_ name: StaticString) {
+            writer.raw(separator ? "," : "{")
+            separator = true
+            writer.raw("\"")
+            writer.raw(name)
+            writer.raw("\":")
+        }
+        if let contextClass {
+            key("acr")
+            writer.string(contextClass)
+        }
+        if let actor {
+            key("act")
+            actor.write(to: &writer)
+        }
+        key("aud")
+        if audience.count == 1 {
+            writer.string(audience[0])
+        } else {
+            writer.raw("[")
+            for (index, value) in audience.enumerated() {
+                if index > 0 { writer.raw(",") }
+                writer.string(value)
+            }
+            writer.raw("]")
+        }
+        key("client_id")
+        writer.string(clientID)
+        if let confirmationKey {
+            key("cnf")
+            writer.raw("{\"jkt\":")
+            writer.string(confirmationKey)
+            writer.raw("}")
+        }
+        key("exp")
+        writer.integer(NumericDate.seconds(expiresAt))
+        key("iat")
+        writer.integer(NumericDate.seconds(issuedAt))
+        key("iss")
+        writer.string(issuer)
+        key("jti")
+        writer.string(tokenID)
+        if !scope.isEmpty {
+            key("scope")
+            writer.string(scope.joined(separator: " "))
+        }
+        key("sub")
+        writer.string(subject)
+        writer.raw("}")
+        return writer.bytes
+    }
+}
+
+extension AccessTokenClaims.Actor {
+    /// `{"act"?,"client_id"?,"sub"}`, as its `Codable` conformance encodes it with sorted keys.
+    func write(to writer: inout JSONWriter) {
+        writer.raw("{")
+        if let actor {
+            writer.raw("\"act\":")
+            actor.write(to: &writer)
+            writer.raw(",")
+        }
+        if let clientID {
+            writer.raw("\"client_id\":")
+            writer.string(clientID)
+            writer.raw(",")
+        }
+        writer.raw("\"sub\":")
+        writer.string(subject)
+        writer.raw("}")
+    }
+}

@@ -96,18 +96,44 @@ public struct TokenSigner: Sendable {
     ///   - type: The header `typ`, e.g. `at+jwt`, `JWT`, `logout+jwt`.
     ///   - algorithm: Which active key signs.
     func sign(_ claims: some Encodable, type: String, algorithm: SigningAlgorithm) throws(TokenError) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let payload: [UInt8]
+        do {
+            payload = Array(try encoder.encode(claims))
+        } catch {
+            throw TokenError(.signingFailed, reason: "could not serialize the token's claims")
+        }
+        return try sign(payload: payload, type: type, algorithm: algorithm)
+    }
+
+    /// Access tokens, the most frequent: their claims written by hand, as `JSONEncoder` would.
+    func sign(_ claims: AccessTokenClaims, type: String, algorithm: SigningAlgorithm) throws(TokenError) -> String {
+        try sign(payload: claims.json, type: type, algorithm: algorithm)
+    }
+
+    private func sign(payload: [UInt8], type: String, algorithm: SigningAlgorithm) throws(TokenError) -> String {
         guard let key = keyStore.snapshot.keys.signingKey(for: algorithm) else {
             throw TokenError(.signingFailed, reason: "no active \(algorithm.rawValue) key")
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         do {
-            let header = try encoder.encode(Header(alg: algorithm.rawValue, kid: key.kid, typ: type))
-            let payload = try encoder.encode(claims)
-            return try CompactJWS.sign(header: Array(header), payload: Array(payload), with: key)
+            return try CompactJWS.sign(header: Self.header(alg: algorithm.rawValue, kid: key.kid, typ: type), payload: payload, with: key)
         } catch {
-            throw TokenError(.signingFailed, reason: "could not serialize or sign the token")
+            throw TokenError(.signingFailed, reason: "could not sign the token")
         }
+    }
+
+    /// The JOSE header `{"alg","kid","typ"}`, keys sorted.
+    static func header(alg: String, kid: String, typ: String) -> [UInt8] {
+        var writer = JSONWriter(capacity: 96)
+        writer.raw("{\"alg\":")
+        writer.string(alg)
+        writer.raw(",\"kid\":")
+        writer.string(kid)
+        writer.raw(",\"typ\":")
+        writer.string(typ)
+        writer.raw("}")
+        return writer.bytes
     }
 
     /// 128 random bits, base64url.
@@ -117,9 +143,4 @@ public struct TokenSigner: Sendable {
         return withUnsafeBytes(of: words) { Base64URL.encode($0) }
     }
 
-    private struct Header: Encodable {
-        var alg: String
-        var kid: String
-        var typ: String
-    }
 }

@@ -16,7 +16,12 @@ enum NumericDate {
     }
 
     static func encode<Key: CodingKey>(_ date: Date, to container: inout KeyedEncodingContainer<Key>, forKey key: Key) throws {
-        try container.encode(Int64(date.timeIntervalSince1970.rounded(.down)), forKey: key)
+        try container.encode(seconds(date), forKey: key)
+    }
+
+    /// The whole seconds a token carries for `date`.
+    static func seconds(_ date: Date) -> Int64 {
+        Int64(date.timeIntervalSince1970.rounded(.down))
     }
 
     /// `date` truncated to whole seconds, as it will read back from a token.

@@ -14,10 +14,12 @@ struct Import: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Import customers from an NDJSON file, one customer per line.",
         discussion: """
-            Each line has the shape of POST /v1/customers:
-              {"identifiers":[{"kind":"email","value":"anna@example.com"}],"profile":{"given_name":"Anna"}}
-            Lines go through the same normalization and rules as the API. Refused lines are written
-            to the rejects file with their line number and reason; the others are imported.
+            Each line has the shape of POST /v1/customers (identifiers, and an optional profile):
+
+            {"identifiers":[{"kind":"email","value":"anna@example.com"}]}
+
+            Lines go through the same normalization and rules as the API. Refused lines are \
+            written to the rejects file with their line number and reason; the others are imported.
             """
     )
 

@@ -7,7 +7,7 @@ public struct SolmuCommand: AsyncParsableCommand {
         commandName: "solmu",
         abstract: "Single sign-on and unified customer identity for retailers with many channels.",
         discussion: """
-            Every option can also be set with an environment variable named SOLMU_ and the option's
+            Every option can also be set with an environment variable named SOLMU_ and the option's \
             name in capitals (--database → SOLMU_DATABASE). A flag on the command line wins.
             """,
         subcommands: [Serve.self, Import.self, Migrate.self, AdminCommand.self, AuditCommand.self, ChannelsCommand.self, PoliciesCommand.self, KeysCommand.self]

@@ -8,11 +8,11 @@ struct AdminCommand: AsyncParsableCommand {
         commandName: "admin",
         abstract: "Administer customers on a running Solmu server (duplicates, merges, erasure).",
         discussion: """
-            Talks to --server as the admin-cli channel: credentials from SOLMU_CLIENT_ID and
+            Talks to --server as the admin-cli channel: credentials from SOLMU_CLIENT_ID and \
             SOLMU_CLIENT_SECRET or from the config file. Every change records --operator and
             --reason in the link log.
 
-            Exit codes: 0 done, 1 error (unknown id, server unreachable), 2 usage (bad arguments
+            Exit codes: 0 done, 1 error (unknown id, server unreachable), 2 usage (bad arguments \
             or input), 3 refused by a rule (conflict, limit, merge dependency).
             """,
         subcommands: [

@@ -8,10 +8,10 @@ struct DuplicatesCommand: AdminSubcommand {
         commandName: "duplicates",
         abstract: "Find customers who may be one person, with a score and the reasons.",
         discussion: """
-            Evidence: links refused because the identifier belonged to another customer; identifiers
-            equal after looser matching (e-mail sub-addresses and provider dots, phone numbers with
-            and without country code); profile similarity (names with nicknames and typos, swapped
-            names, birth date, postal code). Each reason is shown with its weight. The scan runs on
+            Evidence: links refused because the identifier belonged to another customer; identifiers \
+            equal after looser matching (e-mail sub-addresses and provider dots, phone numbers with \
+            and without country code); profile similarity (names with nicknames and typos, swapped \
+            names, birth date, postal code). Each reason is shown with its weight. The scan runs on \
             the server; progress is shown on standard error. See docs/duplicates.md.
             """
     )

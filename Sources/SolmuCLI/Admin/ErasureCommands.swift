@@ -8,8 +8,8 @@ struct EraseCommand: AdminSubcommand {
         commandName: "erase",
         abstract: "Erase a customer on request (right to erasure). Irreversible.",
         discussion: """
-            Links, profile, merge snapshots, sessions and refresh tokens are deleted; the id becomes a
-            tombstone that answers 410 Gone. The link log keeps its entries, which hold keyed hashes
+            Links, profile, merge snapshots, sessions and refresh tokens are deleted; the id becomes a \
+            tombstone that answers 410 Gone. The link log keeps its entries, which hold keyed hashes \
             and never identifier values. Asks for confirmation on a terminal; scripts pass --yes.
             """
     )

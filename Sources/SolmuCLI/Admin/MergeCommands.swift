@@ -8,12 +8,12 @@ struct MergeCommand: AdminSubcommand {
         commandName: "merge",
         abstract: "Merge a duplicate customer into a survivor, or a batch of pairs from a CSV file.",
         discussion: """
-            Every link of DUPLICATE moves to SURVIVOR; DUPLICATE keeps resolving to SURVIVOR. A merge
-            that would break a per-kind limit is refused (exit 3) and changes nothing. --dry-run shows
+            Every link of DUPLICATE moves to SURVIVOR; DUPLICATE keeps resolving to SURVIVOR. A merge \
+            that would break a per-kind limit is refused (exit 3) and changes nothing. --dry-run shows \
             the survivor as it would be.
 
-            --file reads lines "survivor,duplicate[,reason]" (a header line and # comments are
-            skipped; a line's reason overrides --reason), merges them in order and prints a report.
+            --file reads lines "survivor,duplicate[,reason]" (a header line and # comments are \
+            skipped; a line's reason overrides --reason), merges them in order and prints a report. \
             Exit 0 when all merged, 3 when some were refused, 1 when some failed.
             """
     )
@@ -158,8 +158,8 @@ struct UnmergeCommand: AdminSubcommand {
         commandName: "unmerge",
         abstract: "Undo a merge, restoring both customers as they were before it.",
         discussion: """
-            The duplicate gets back its links (with their original provenance) and its profile.
-            Identifiers the survivor gained after the merge stay with it unless named with --move.
+            The duplicate gets back its links (with their original provenance) and its profile. \
+            Identifiers the survivor gained after the merge stay with it unless named with --move. \
             A merge that a later merge builds on is refused (exit 3) with that merge named.
             """
     )

@@ -11,10 +11,10 @@ struct AuditCommand: AsyncParsableCommand {
         commandName: "audit",
         abstract: "Verify the link log: signed checkpoints, the Merkle tree, and the history's meaning.",
         discussion: """
-            Talks to --server as the auditor channel (scope audit:read): credentials from
-            SOLMU_CLIENT_ID and SOLMU_CLIENT_SECRET or the config file. The log's verifier key
-            (`solmu keys log-verifier` on the server) comes from --verifier or SOLMU_LOG_VERIFIER;
-            pin it once and keep it. See docs/auditing.md. Exit codes: 0 verified, 1 verification
+            Talks to --server as the auditor channel (scope audit:read): credentials from \
+            SOLMU_CLIENT_ID and SOLMU_CLIENT_SECRET or the config file. The log's verifier key \
+            (`solmu keys log-verifier` on the server) comes from --verifier or SOLMU_LOG_VERIFIER; \
+            pin it once and keep it. See docs/auditing.md. Exit codes: 0 verified, 1 verification \
             failed or error, 2 usage.
             """,
         subcommands: [AuditCheckpointCommand.self, AuditVerifyCommand.self, AuditExportCommand.self, AuditLogCommand.self]
@@ -106,8 +106,8 @@ struct AuditVerifyCommand: AsyncParsableCommand {
         commandName: "verify",
         abstract: "Verify the whole log against its signed checkpoint, online or from an export.",
         discussion: """
-            Checks the checkpoint's signature, recomputes the Merkle root from every entry, checks
-            the sequence numbers and the history's meaning, and with --since that the log only grew
+            Checks the checkpoint's signature, recomputes the Merkle root from every entry, checks \
+            the sequence numbers and the history's meaning, and with --since that the log only grew \
             since an earlier checkpoint. Names the first bad entry it finds and exits 1.
             """
     )

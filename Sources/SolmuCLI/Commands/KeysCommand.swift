@@ -13,9 +13,9 @@ struct KeysCommand: ParsableCommand {
         commandName: "keys",
         abstract: "List, rotate and prune the token signing keys.",
         discussion: """
-            Rotation adds a new key per algorithm that signs from then on; the previous key is
-            retired but stays published in the JWKS and keeps verifying until it is pruned. A
-            running server picks up both within seconds, without a restart. link-log.key is not
+            Rotation adds a new key per algorithm that signs from then on; the previous key is \
+            retired but stays published in the JWKS and keeps verifying until it is pruned. A \
+            running server picks up both within seconds, without a restart. link-log.key is not \
             touched by these commands. See docs/keys.md.
             """,
         subcommands: [List.self, Rotate.self, Prune.self, LogVerifier.self]
@@ -27,7 +27,7 @@ struct KeysCommand: ParsableCommand {
             commandName: "log-verifier",
             abstract: "Print the verifier key of the link log's checkpoints, for auditors to pin.",
             discussion: """
-                The key name is the log's origin: the issuer without its scheme, and /link-log. Give the
+                The key name is the log's origin: the issuer without its scheme, and /link-log. Give the \
                 server's --issuer. The key (log-signing.key) is generated on first use; see docs/auditing.md.
                 """
         )
@@ -133,8 +133,8 @@ struct KeysCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Add a new signing key and retire the current one (per algorithm).",
             discussion: """
-                The new key signs every new token from the moment a running server reloads (within
-                5 seconds). The retired key stays in the JWKS and keeps verifying the tokens it
+                The new key signs every new token from the moment a running server reloads (within \
+                5 seconds). The retired key stays in the JWKS and keeps verifying the tokens it \
                 signed; remove it later with `solmu keys prune`.
                 """
         )
@@ -174,10 +174,10 @@ struct KeysCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Remove retired keys whose tokens can no longer be valid.",
             discussion: """
-                A key is removed when it was retired more than --older-than seconds ago. The
-                default is the longest token lifetime (the longest access_token_lifetime in
-                channels.yaml, at least the 600-second ID token lifetime) plus 300 seconds for
-                clock skew. Active keys are never removed. Tokens signed with a removed key stop
+                A key is removed when it was retired more than --older-than seconds ago. The \
+                default is the longest token lifetime (the longest access_token_lifetime in \
+                channels.yaml, at least the 600-second ID token lifetime) plus 300 seconds for \
+                clock skew. Active keys are never removed. Tokens signed with a removed key stop \
                 verifying, and ID tokens signed with it are no longer accepted as id_token_hint.
                 """
         )

@@ -8,10 +8,10 @@ struct Migrate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Apply the database migrations this build of Solmu needs.",
         discussion: """
-            serve and import migrate on start too; run this first to migrate a PostgreSQL database
-            shared by several instances in a deployment step of its own. Instances migrating at
-            the same moment are safe: an advisory lock lets one apply each migration.
-            A database migrated by a newer Solmu is refused, and nothing is changed.
+            serve and import migrate on start too; run this first to migrate a PostgreSQL database \
+            shared by several instances in a deployment step of its own. Instances migrating at \
+            the same moment are safe: an advisory lock lets one apply each migration. \
+            A database migrated by a newer Solmu is refused, and nothing is changed. \
             With --check nothing is applied: the exit code is 0 when the schema is current, 1 otherwise.
             """
     )

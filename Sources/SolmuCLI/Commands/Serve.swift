@@ -19,8 +19,8 @@ struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run the identity service.",
         discussion: """
-            On a fresh machine this starts on 127.0.0.1:8080 with SQLite at data/solmu.sqlite,
-            policies from policies/ and signing keys in keys/ (generated on first start, owner-only).
+            On a fresh machine this starts on 127.0.0.1:8080 with SQLite at data/solmu.sqlite, \
+            policies from policies/ and signing keys in keys/ (generated on first start, owner-only). \
             SIGTERM or SIGINT stops it gracefully: open requests finish first.
             """
     )

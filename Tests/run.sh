@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Runs every test of Solmu: the Swift test suites (the store conformance suite on SQLite and on a
 # throwaway PostgreSQL cluster), then the checks against real third-party implementations:
-# libphonenumber (Python phonenumbers), two instances on one PostgreSQL database, and real OAuth and
-# OpenID Connect clients (authlib, pyjwt) against a live server. Exits non-zero on any failure and
-# ends with one line "N passed, N failed" over everything it ran.
+# libphonenumber (Python phonenumbers), two instances on one PostgreSQL database, and, against a
+# live server, real OAuth and OpenID Connect clients (authlib, pyjwt), schemathesis fuzzing
+# /openapi.yaml (SOLMU_FUZZ_EXAMPLES per operation) and headless Chromium through the login pages.
+# Exits non-zero on any failure and ends with one line "N passed, N failed" over everything it ran.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -97,7 +98,7 @@ else
   echo "no PostgreSQL cluster (or no psql): the two-instance test is skipped"
 fi
 
-echo "== Real OAuth and OpenID Connect clients (authlib, pyjwt) against a live solmu serve"
+echo "== Against a live solmu serve: real OAuth and OpenID Connect clients, schemathesis, headless Chromium"
 interop_venv=".build/venv-interop"
 requirements="Tests/interop/requirements.txt"
 stamp="$interop_venv/requirements.sha256"

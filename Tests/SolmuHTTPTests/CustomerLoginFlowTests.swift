@@ -24,8 +24,9 @@ struct CustomerLoginFlowTests {
     static let webshopRedirect = "https://shop.example.com/oauth/callback"
     static let appRedirect = "com.example.shop:/oauth/callback"
 
-    /// Delivers the outbox (files for codes, a recorder for logout tokens) and returns the newest code.
-    func deliveredCode() async throws -> String {
+    /// Delivers the outbox (files for codes, a recorder for logout tokens) and returns the newest code
+    /// (sent to `destination`, when given: file times have whole seconds).
+    func deliveredCode(to destination: String? = nil) async throws -> String {
         let delivery = OutboxDelivery(
             store: harness.loginStore, policy: MessagingPolicy(codeSender: .file(directory: outboxDirectory)),
             codeSender: FileMessageSender(directory: outboxDirectory), backchannelLogoutSender: RecordingSender(recorded: logouts)
@@ -35,6 +36,7 @@ struct CustomerLoginFlowTests {
         var newest: MessageDocument?
         for file in files {
             let document = try MessageDocument.decode(Data(contentsOf: URL(fileURLWithPath: outboxDirectory + "/" + file)))
+            if let destination, document.destination != destination { continue }
             if newest == nil || document.createdAt >= newest!.createdAt { newest = document }
         }
         let payload = try #require(newest?.payload)
@@ -241,6 +243,39 @@ struct CustomerLoginFlowTests {
             let userinfo = try await client.execute(uri: "/oauth/userinfo", method: .post, headers: [.authorization: "Bearer \(issued.json["access_token"] as? String ?? "")"])
             #expect(userinfo.json["phone_number"] as? String == "+358401234567")
             #expect(userinfo.json["email"] == nil, "no email scope")
+        }
+    }
+
+    /// Browsers check `form-action` on the redirect that follows a form POST (CSP Level 3); with
+    /// `form-action 'self'` alone a real Chromium refused the 303 to the client after the code
+    /// was entered, and login never finished (found by Tests/interop/test_browser.py).
+    @Test func theLoginPagesFormActionAllowsTheClientsRedirect() async throws {
+        try await harness.test { client in
+            let cases = [
+                (client: "webshop", redirect: Self.webshopRedirect, source: "https://shop.example.com"),
+                (client: "mobile-app", redirect: Self.appRedirect, source: "com.example.shop:"),
+                (client: "mobile-app", redirect: "http://127.0.0.1:53117/oauth/callback", source: "http://127.0.0.1:53117"),
+            ]
+            for (index, item) in cases.enumerated() {
+                let browser = Browser(client)
+                let expected = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self' \(item.source); frame-ancestors 'none'; base-uri 'none'"
+                let page = try await browser.get(Self.authorizeURI(client: item.client, redirect: item.redirect, scope: "openid", state: "f", nonce: "n", challenge: Self.pkce().challenge))
+                #expect(page.status == .ok)
+                #expect(page.headers[.contentSecurityPolicy] == expected)
+                let email = "form-action-\(index)@example.com"
+                let codePage = try await browser.submit(page, action: "/login/start", [("identifier", email)])
+                #expect(codePage.status == .ok)
+                #expect(codePage.headers[.contentSecurityPolicy] == expected, "the page whose form answers with the redirect")
+                let offer = try await browser.submit(codePage, action: "/login/code", [("code", try await deliveredCode(to: email))])
+                #expect(offer.text.contains("action=\"/login/set-password\""))
+                #expect(offer.headers[.contentSecurityPolicy] == expected)
+            }
+            // The logout confirmation allows a registered post-logout redirect, nothing else.
+            let browser = Browser(client)
+            let registered = try await browser.get("/oauth/logout?client_id=webshop&post_logout_redirect_uri=https%3A%2F%2Fshop.example.com%2F")
+            #expect(registered.headers[.contentSecurityPolicy]?.contains("form-action 'self' https://shop.example.com;") == true)
+            let foreign = try await browser.get("/oauth/logout?client_id=webshop&post_logout_redirect_uri=https%3A%2F%2Fevil.example%2F")
+            #expect(foreign.headers[.contentSecurityPolicy]?.contains("form-action 'self';") == true)
         }
     }
 

@@ -26,6 +26,12 @@ struct DiscoveryAndOperationsTests {
             #expect(Set(json["id_token_signing_alg_values_supported"] as? [String] ?? []) == ["ES256", "EdDSA"])
             #expect(json["introspection_endpoint"] as? String == "\(TestHarness.issuer)/oauth/introspect")
             #expect(json["revocation_endpoint"] as? String == "\(TestHarness.issuer)/oauth/revoke")
+            // RFC 8414 §2: an endpoint that lists private_key_jwt also lists its signing algorithms.
+            for endpoint in ["token_endpoint", "introspection_endpoint", "revocation_endpoint"] {
+                let methods = json["\(endpoint)_auth_methods_supported"] as? [String] ?? []
+                #expect(methods.contains("private_key_jwt"), "\(endpoint)")
+                #expect(Set(json["\(endpoint)_auth_signing_alg_values_supported"] as? [String] ?? []) == ["ES256", "EdDSA"], "\(endpoint)")
+            }
             let twin = try await client.execute(uri: "/.well-known/oauth-authorization-server", method: .get)
             #expect(twin.text == response.text)
         }

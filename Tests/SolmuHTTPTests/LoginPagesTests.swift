@@ -344,4 +344,18 @@ struct LoginPagesTests {
             .replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&#39;", with: "'")
             .replacingOccurrences(of: "&amp;", with: "&")
     }
+
+    // MARK: Content-Security-Policy
+
+    @Test("A redirect URI becomes a CSP source only when it can be expressed safely")
+    func formActionSources() {
+        #expect(BrowserSecurity.formActionSource("https://Shop.Example.com/oauth/callback?x=1") == "https://shop.example.com")
+        #expect(BrowserSecurity.formActionSource("http://127.0.0.1:8080/cb") == "http://127.0.0.1:8080")
+        #expect(BrowserSecurity.formActionSource("http://[::1]:8080/cb") == "http://[::1]:8080")
+        #expect(BrowserSecurity.formActionSource("com.example.shop:/oauth/callback") == "com.example.shop:")
+        for unsafe in ["javascript:alert(1)", "data:text/html,x", "https://a.example;script-src *", "https://a b/", "no scheme", ":/x",
+                       "1http://x/", "https:///path", "ht'tp://x/"] {
+            #expect(BrowserSecurity.formActionSource(unsafe) == nil, "\(unsafe)")
+        }
+    }
 }

@@ -13,9 +13,12 @@ loopback) and walks the login pages: e-mail, one-time code read from the outbox,
 "set a password" offer, which it skips.
 """
 
+import base64
+import hashlib
 import http.server
 import json
 import os
+import secrets
 import shutil
 import socket
 import subprocess
@@ -187,6 +190,21 @@ class Browser:
             done = self.go("POST", "/login/set-password", offer)
         assert done.status_code in (302, 303), f"login did not redirect: {done.status_code} {done.text[:300]}"
         return done
+
+
+def started_server(request, **kwargs):
+    """A started `SolmuServer` that stops when the fixture `request`'s scope ends (the finalizer is
+    registered before the start, so a failed start still cleans up)."""
+    solmu = SolmuServer(**kwargs)
+    request.addfinalizer(solmu.stop)
+    return solmu.start()
+
+
+def pkce_pair():
+    """A PKCE verifier and its S256 challenge (RFC 7636 §4.2)."""
+    verifier = secrets.token_urlsafe(48)
+    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode("ascii")).digest()).rstrip(b"=").decode()
+    return verifier, challenge
 
 
 def query_of(location):

@@ -46,7 +46,10 @@ struct ServerMetadata: Encodable, Sendable {
     var introspectionEndpoint: String
     var revocationEndpoint: String
     var introspectionEndpointAuthMethodsSupported = ["client_secret_basic", "client_secret_post", "private_key_jwt"]
+    // RFC 8414 §2: required wherever `private_key_jwt` is listed.
+    var introspectionEndpointAuthSigningAlgValuesSupported = ["ES256", "EdDSA"]
     var revocationEndpointAuthMethodsSupported = ["client_secret_basic", "client_secret_post", "private_key_jwt", "none"]
+    var revocationEndpointAuthSigningAlgValuesSupported = ["ES256", "EdDSA"]
     var subjectTypesSupported = ["public"]
     var idTokenSigningAlgValuesSupported = ["ES256", "EdDSA"]
     var tokenEndpointAuthMethodsSupported = ["client_secret_basic", "client_secret_post", "private_key_jwt", "none"]
@@ -91,7 +94,9 @@ struct ServerMetadata: Encodable, Sendable {
         case introspectionEndpoint = "introspection_endpoint"
         case revocationEndpoint = "revocation_endpoint"
         case introspectionEndpointAuthMethodsSupported = "introspection_endpoint_auth_methods_supported"
+        case introspectionEndpointAuthSigningAlgValuesSupported = "introspection_endpoint_auth_signing_alg_values_supported"
         case revocationEndpointAuthMethodsSupported = "revocation_endpoint_auth_methods_supported"
+        case revocationEndpointAuthSigningAlgValuesSupported = "revocation_endpoint_auth_signing_alg_values_supported"
         case jwksURI = "jwks_uri"
         case scopesSupported = "scopes_supported"
         case responseTypesSupported = "response_types_supported"

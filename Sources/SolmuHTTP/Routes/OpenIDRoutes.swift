@@ -70,7 +70,7 @@ struct OpenIDRoutes: Sendable {
             let (csrf, cookies) = csrfFor(request, pending: pending)
             return BrowserSecurity.page(pages.render(.password(PasswordForm(
                 requestID: pending.id, csrf: csrf, clientName: name, identifier: pending.request.loginHint, message: nil
-            )), locale: pending.request.locale), cookies: cookies)
+            )), locale: pending.request.locale), cookies: cookies, formTarget: pending.request.redirectURI)
         }
         return identifierPage(request, pending: pending, clientName: name, hint: pending.request.loginHint, message: nil)
     }
@@ -85,7 +85,7 @@ struct OpenIDRoutes: Sendable {
             return BrowserSecurity.page(pages.render(.code(CodeForm(
                 requestID: pending.id, csrf: csrf, clientName: clientName(pending), challengeID: sent.challengeID,
                 maskedDestination: sent.maskedDestination, identifier: input, message: .codeSent
-            )), locale: pending.request.locale), cookies: cookies)
+            )), locale: pending.request.locale), cookies: cookies, formTarget: pending.request.redirectURI)
         } catch let failure as LoginFailure {
             return identifierPage(request, pending: pending, clientName: clientName(pending), hint: input, message: message(failure), failure: failure)
         }
@@ -107,7 +107,8 @@ struct OpenIDRoutes: Sendable {
             let (csrf, cookies) = csrfFor(request, pending: pending)
             return BrowserSecurity.page(pages.render(.setPassword(SetPasswordForm(
                 requestID: pending.id, csrf: csrf, clientName: clientName(pending), message: nil
-            )), locale: pending.request.locale), cookies: cookies + [BrowserSecurity.setCookie(BrowserSecurity.sessionCookie, cookie)])
+            )), locale: pending.request.locale), cookies: cookies + [BrowserSecurity.setCookie(BrowserSecurity.sessionCookie, cookie)],
+               formTarget: pending.request.redirectURI)
         } catch let failure as LoginFailure {
             switch failure {
             case .wrongCode:
@@ -115,7 +116,7 @@ struct OpenIDRoutes: Sendable {
                 return BrowserSecurity.page(pages.render(.code(CodeForm(
                     requestID: pending.id, csrf: csrf, clientName: clientName(pending), challengeID: challengeID,
                     maskedDestination: login.maskedDestination(input), identifier: input, message: message(failure)
-                )), locale: pending.request.locale), status: .badRequest, cookies: cookies)
+                )), locale: pending.request.locale), status: .badRequest, cookies: cookies, formTarget: pending.request.redirectURI)
             case .loginExpired:
                 return errorPage(.loginExpired, locale: pending.request.locale)
             default:
@@ -137,7 +138,7 @@ struct OpenIDRoutes: Sendable {
             let (csrf, cookies) = csrfFor(request, pending: pending)
             var response = BrowserSecurity.page(pages.render(.password(PasswordForm(
                 requestID: pending.id, csrf: csrf, clientName: clientName(pending), identifier: input, message: message(failure)
-            )), locale: pending.request.locale), status: status(failure), cookies: cookies)
+            )), locale: pending.request.locale), status: status(failure), cookies: cookies, formTarget: pending.request.redirectURI)
             if case let .locked(retryAfter) = failure { response.headers[.retryAfter] = "\(retryAfter.components.seconds)" }
             return response
         }
@@ -157,7 +158,7 @@ struct OpenIDRoutes: Sendable {
             let (csrf, cookies) = csrfFor(request, pending: pending)
             return BrowserSecurity.page(pages.render(.setPassword(SetPasswordForm(
                 requestID: pending.id, csrf: csrf, clientName: clientName(pending), message: message(failure)
-            )), locale: pending.request.locale), status: .badRequest, cookies: cookies)
+            )), locale: pending.request.locale), status: .badRequest, cookies: cookies, formTarget: pending.request.redirectURI)
         }
     }
 
@@ -199,7 +200,8 @@ struct OpenIDRoutes: Sendable {
                 return BrowserSecurity.page(
                     pages.render(.confirmLogout(LogoutConfirmation(csrf: browser.csrfToken(cookie: cookie, pendingID: "logout"), parameters: carried)), locale: locale),
                     status: form == nil ? .ok : .badRequest,
-                    cookies: cookie == csrfCookie ? [] : [BrowserSecurity.setCookie(BrowserSecurity.csrfCookie, cookie)]
+                    cookies: cookie == csrfCookie ? [] : [BrowserSecurity.setCookie(BrowserSecurity.csrfCookie, cookie)],
+                    formTarget: registeredPostLogoutRedirect(clientID: parameter("client_id"), uri: parameter("post_logout_redirect_uri"))
                 )
             }
         }
@@ -248,9 +250,15 @@ struct OpenIDRoutes: Sendable {
         let (csrf, cookies) = csrfFor(request, pending: pending)
         var response = BrowserSecurity.page(pages.render(.identifier(IdentifierForm(
             requestID: pending.id, csrf: csrf, clientName: clientName, loginHint: hint, message: message
-        )), locale: pending.request.locale), status: failure.map(status) ?? .ok, cookies: cookies)
+        )), locale: pending.request.locale), status: failure.map(status) ?? .ok, cookies: cookies, formTarget: pending.request.redirectURI)
         if case let .rateLimited(retryAfter) = failure { response.headers[.retryAfter] = "\(retryAfter.components.seconds)" }
         return response
+    }
+
+    /// The post-logout redirect URI when it is registered for the client, else `nil`.
+    private func registeredPostLogoutRedirect(clientID: String?, uri: String?) -> String? {
+        guard let clientID, let uri, let channel = services.clients.channel(clientID), channel.postLogoutRedirectURIs.contains(uri) else { return nil }
+        return uri
     }
 
     private func errorPage(_ message: LoginMessage, locale: String) -> Response {

@@ -2,7 +2,7 @@
 # Runs every test of Solmu: the Swift test suites (the store conformance suite on SQLite and on a
 # throwaway PostgreSQL cluster), then the checks against real third-party implementations:
 # libphonenumber (Python phonenumbers), two instances on one PostgreSQL database, and, against a
-# live server, real OAuth and OpenID Connect clients (authlib, pyjwt), schemathesis fuzzing
+# live server, real OAuth and OpenID Connect clients (authlib, pyjwt), the attack suite, schemathesis fuzzing
 # /openapi.yaml (SOLMU_FUZZ_EXAMPLES per operation) and headless Chromium through the login pages.
 # Exits non-zero on any failure and ends with one line "N passed, N failed" over everything it ran.
 set -uo pipefail

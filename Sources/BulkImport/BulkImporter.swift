@@ -7,7 +7,8 @@ public import IdentityGraph
 /// never stop the import.
 ///
 /// Throughput comes from a pipeline: while the store writes one batch in a transaction, the next
-/// batch is parsed and normalized on the other cores.
+/// batch is parsed, normalized, checked against the rules and its link-log cryptography done on
+/// the other cores.
 public struct BulkImporter: Sendable {
     public var store: any IdentityStore
     public var normalizer: IdentifierNormalizer
@@ -49,18 +50,17 @@ public struct BulkImporter: Sendable {
         }
 
         var pending = nextBatch()
-        var prepared = await prepare(pending)
+        var prepared = try await prepareBatch(pending)
         while !pending.isEmpty {
-            let context = ChangeContext(actor: actor, reason: "bulk import")
-            let toStore = prepared.compactMap { $0.customer }
-            async let stored = store.importCustomers(toStore, context: context)
-            // Parse the next batch while this one is written.
+            let forStore = prepared.forStore
+            async let stored = store.importCustomers(forStore)
+            // Parse, check and encrypt the next batch while this one is written.
             let following = nextBatch()
-            async let nextPrepared = prepare(following)
+            async let nextPrepared = prepareBatch(following)
             let results = try await stored
             var rejectText = ""
             var resultIndex = 0
-            for line in prepared {
+            for line in prepared.lines {
                 report.lines += 1
                 if let customer = line.customer {
                     switch results[resultIndex] {
@@ -81,7 +81,7 @@ public struct BulkImporter: Sendable {
             report.seconds = Self.seconds(since: started)
             progress(report)
             pending = following
-            prepared = await nextPrepared
+            prepared = try await nextPrepared
         }
         report.seconds = Self.seconds(since: started)
         return report
@@ -94,10 +94,25 @@ public struct BulkImporter: Sendable {
         var rejection: String?
     }
 
-    /// Parses and normalizes a batch on all cores.
+    /// A batch as parsed, and its customers as the store prepared them (``PreparedImport``).
+    struct PreparedBatch: Sendable {
+        var lines: [PreparedLine]
+        var forStore: PreparedImport
+    }
+
+    /// Everything of a batch that needs no database: parsing and normalizing the lines, then the
+    /// store's preparation (rules, profiles, the link-log cryptography), on all cores but one.
+    func prepareBatch(_ batch: [(Int, Substring)]) async throws -> PreparedBatch {
+        let lines = await prepare(batch)
+        let context = ChangeContext(actor: actor, reason: "bulk import")
+        return PreparedBatch(lines: lines, forStore: try await store.prepareImport(lines.compactMap(\.customer), context: context))
+    }
+
+    /// Parses and normalizes a batch on all cores but one.
     func prepare(_ batch: [(Int, Substring)]) async -> [PreparedLine] {
         guard !batch.isEmpty else { return [] }
-        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
+        // One core stays with the store's single writer, which works on the previous batch meanwhile.
+        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount - 1, 8))
         let chunk = (batch.count + workers - 1) / workers
         let lines = batch.map { ($0.0, String($0.1)) }
         return await withTaskGroup(of: (Int, [PreparedLine]).self) { group in

@@ -69,13 +69,18 @@ extension PostgresIdentityStore {
         }
     }
 
-    /// Appends a `customerCreated` entry, with the name (if any) as its sealed detail.
-    func appendCreated(_ new: NewCustomer, context: ChangeContext, key: CustomerLogKey, log: LogBatch) throws {
-        let record = LinkLogRecord(time: context.time, actor: context.actor, action: .customerCreated, customerID: new.id, reason: context.reason)
-        let created = log.append(record)
-        let name = [new.profile.givenName, new.profile.familyName].compactMap { $0 }.joined(separator: " ")
-        if !name.isEmpty {
-            log.addDetail(sequence: created, lookup: nil, sealed: try key.seal(LinkLogDetail(name: name), for: record))
+    /// Appends the entries of a new customer (`customer_created`, then one `linked` per
+    /// identifier), whose cryptography `newLog` did; returns the customer's links.
+    func appendNewCustomer(_ new: NewCustomer, log newLog: NewCustomerLog, context: ChangeContext, to log: LogBatch) -> [Link] {
+        let created = log.append(newLog.created)
+        if let sealedName = newLog.sealedName {
+            log.addDetail(sequence: created, lookup: nil, sealed: sealedName)
+        }
+        return zip(new.identifiers, newLog.links).map { item, entry in
+            let sequence = log.append(entry.record)
+            log.addDetail(sequence: sequence, lookup: entry.lookup, sealed: entry.sealedDetail)
+            return Link(identifier: item.identifier, customerID: new.id,
+                        provenance: Provenance(channel: context.actor, assurance: item.assurance, linkedAt: context.time))
         }
     }
 

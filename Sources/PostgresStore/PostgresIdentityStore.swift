@@ -39,75 +39,49 @@ public final class PostgresIdentityStore: IdentityStore {
         return try outcome.get()
     }
 
+    public func prepareImport(_ batch: [NewCustomer], context: ChangeContext) throws -> PreparedImport {
+        try PreparedImport(batch, context: context, rules: rules, keys: keys)
+    }
+
     /// One transaction for the whole batch, in set-based statements: one query finds the
     /// identifiers already linked, then customers, links and log entries are inserted with one
     /// `unnest` statement each. A customer refused for a conflict (with the graph or with an
-    /// earlier customer of the batch) is left out alone, as with SQLite's savepoints.
-    public func importCustomers(_ batch: [NewCustomer], context: ChangeContext) async throws -> [Result<CustomerID, IdentityGraphError>] {
-        var checked: [(NewCustomer, String?)?] = []
-        var results: [Result<CustomerID, IdentityGraphError>] = []
-        checked.reserveCapacity(batch.count)
-        results.reserveCapacity(batch.count)
-        for new in batch {
-            do {
-                try rules.checkNewCustomer(new.identifiers.map(\.identifier))
-                checked.append((new, try Self.encode(new.profile)))
-                results.append(.success(new.id))
-            } catch let error as IdentityGraphError {
-                checked.append(nil)
-                results.append(.failure(error))
-            }
-        }
-        let accepted = checked
-        guard accepted.contains(where: { $0 != nil }) else { return results }
-        let stored = try await write { connection, log -> [Result<CustomerID, IdentityGraphError>?] in
-            let candidates = accepted.compactMap { $0?.0.identifiers.map(\.identifier) }.flatMap { $0 }
-            var owners = try await self.owners(of: candidates, connection: connection)
-            var stored: [Result<CustomerID, IdentityGraphError>?] = []
-            var customers: [(NewCustomer, String?)] = []
-            stored.reserveCapacity(accepted.count)
-            for item in accepted {
-                guard let (new, profileJSON) = item else {
-                    stored.append(nil)
-                    continue
-                }
+    /// earlier customer of the batch) is left out alone.
+    public func importCustomers(_ prepared: PreparedImport) async throws -> [Result<CustomerID, IdentityGraphError>] {
+        let accepted = prepared.items.compactMap { try? $0.get() }
+        guard !accepted.isEmpty else { return prepared.items.map { $0.map(\.customer.id) } }
+        let context = prepared.context
+        let decided = try await write { connection, log -> [Result<CustomerID, IdentityGraphError>] in
+            var owners = try await self.owners(of: accepted.flatMap { $0.customer.identifiers.map(\.identifier) }, connection: connection)
+            var toWrite: [PreparedImport.Item] = []
+            let decided = prepared.items.map { item -> Result<CustomerID, IdentityGraphError> in
+                guard case let .success(item) = item else { return item.map(\.customer.id) }
+                let new = item.customer
                 if let taken = new.identifiers.first(where: { owners[$0.identifier] != nil }) {
-                    stored.append(.failure(.conflict(
+                    return .failure(.conflict(
                         kind: taken.identifier.kind, namespace: taken.identifier.namespace, owner: owners[taken.identifier]!, requested: nil
-                    )))
-                    continue
+                    ))
                 }
                 for item in new.identifiers { owners[item.identifier] = new.id }
-                customers.append((new, profileJSON))
-                stored.append(.success(new.id))
+                toWrite.append(item)
+                return .success(new.id)
             }
-            guard !customers.isEmpty else { return stored }
-            let time = Self.millis(context.time)
-            let customerKeys = try customers.map { try self.keys.newCustomerKey(for: $0.0.id) }
+            guard !toWrite.isEmpty else { return decided }
             try await connection.execute("""
                 INSERT INTO customers (id, created_at, profile, log_key)
-                SELECT id, \(time), profile, log_key
-                FROM unnest(\(customers.map(\.0.id.rawValue))::text[], \(NullableTextArray(customers.map(\.1)))::text[],
-                            \(customerKeys.map { ByteBuffer(bytes: $0.wrapped) })::bytea[])
+                SELECT id, \(Self.millis(context.time)), profile, log_key
+                FROM unnest(\(toWrite.map(\.customer.id.rawValue))::text[], \(NullableTextArray(toWrite.map(\.profileJSON)))::text[],
+                            \(toWrite.map { ByteBuffer(bytes: $0.log.wrappedKey) })::bytea[])
                     AS c (id, profile, log_key)
                 """, logger: self.logger)
             var links: [Link] = []
-            for ((new, _), (key, _)) in zip(customers, customerKeys) {
-                try self.appendCreated(new, context: context, key: key, log: log)
-                for item in new.identifiers {
-                    links.append(Link(identifier: item.identifier, customerID: new.id,
-                                      provenance: Provenance(channel: context.actor, assurance: item.assurance, linkedAt: context.time)))
-                    try self.appendEntry(.linked, identifier: item.identifier, customer: new.id, assurance: item.assurance, context: context,
-                                         key: key, log: log)
-                }
+            for item in toWrite {
+                links += self.appendNewCustomer(item.customer, log: item.log, context: context, to: log)
             }
             try await self.insertLinks(links, connection: connection)
-            return stored
+            return decided
         }
-        for (index, result) in stored.enumerated() {
-            if let result { results[index] = result }
-        }
-        return results
+        return decided
     }
 
     public func link(_ identifier: Identifier, to requested: CustomerID, assurance: Assurance, context: ChangeContext) async throws -> LinkOutcome {
@@ -307,17 +281,12 @@ public final class PostgresIdentityStore: IdentityStore {
                 return .failure(.conflict(kind: item.identifier.kind, namespace: item.identifier.namespace, owner: owner, requested: nil))
             }
         }
-        let (key, wrappedKey) = try keys.newCustomerKey(for: new.id)
+        let newLog = try NewCustomerLog(for: new, context: context, keys: keys)
         try await connection.execute("""
             INSERT INTO customers (id, created_at, profile, log_key)
-            VALUES (\(new.id.rawValue), \(Self.millis(context.time)), \(profileJSON), \(ByteBuffer(bytes: wrappedKey)))
+            VALUES (\(new.id.rawValue), \(Self.millis(context.time)), \(profileJSON), \(ByteBuffer(bytes: newLog.wrappedKey)))
             """, logger: logger)
-        try appendCreated(new, context: context, key: key, log: log)
-        var links: [Link] = []
-        for item in new.identifiers {
-            links.append(Link(identifier: item.identifier, customerID: new.id, provenance: Provenance(channel: context.actor, assurance: item.assurance, linkedAt: context.time)))
-            try appendEntry(.linked, identifier: item.identifier, customer: new.id, assurance: item.assurance, context: context, key: key, log: log)
-        }
+        let links = appendNewCustomer(new, log: newLog, context: context, to: log)
         try await insertLinks(links, connection: connection)
         return .success(Customer(id: new.id, createdAt: context.time, profile: new.profile, links: links))
     }

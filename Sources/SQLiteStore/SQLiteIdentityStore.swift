@@ -40,48 +40,26 @@ public final class SQLiteIdentityStore: IdentityStore {
         return try outcome.get()
     }
 
-    public func importCustomers(_ batch: [NewCustomer], context: ChangeContext) async throws -> [Result<CustomerID, IdentityGraphError>] {
-        var checked: [(NewCustomer, String?)?] = []
-        var results: [Result<CustomerID, IdentityGraphError>] = []
-        checked.reserveCapacity(batch.count)
-        results.reserveCapacity(batch.count)
-        for new in batch {
-            do {
-                try rules.checkNewCustomer(new.identifiers.map(\.identifier))
-                checked.append((new, try Self.encode(new.profile)))
-                results.append(.success(new.id))
-            } catch let error as IdentityGraphError {
-                checked.append(nil)
-                results.append(.failure(error))
-            }
-        }
-        let accepted = checked
-        // The cryptography of every entry, on every core, before the single writer starts.
-        let acceptedCustomers = accepted.compactMap { $0?.0 }
-        var logs = try NewCustomerLog.batch(acceptedCustomers, context: context, keys: keys)[...]
-        var logsInOrder: [NewCustomerLog?] = []
-        logsInOrder.reserveCapacity(accepted.count)
-        for item in accepted { logsInOrder.append(item == nil ? nil : logs.popFirst()) }
-        let prepared = logsInOrder
-        let stored = try await write { db -> [Result<CustomerID, IdentityGraphError>?] in
-            var stored: [Result<CustomerID, IdentityGraphError>?] = []
-            stored.reserveCapacity(accepted.count)
-            for (item, log) in zip(accepted, prepared) {
-                guard let (new, profileJSON) = item, let log else {
-                    stored.append(nil)
-                    continue
+    public func prepareImport(_ batch: [NewCustomer], context: ChangeContext) throws -> PreparedImport {
+        try PreparedImport(batch, context: context, rules: rules, keys: keys)
+    }
+
+    /// One transaction for the whole batch, with no savepoint per customer: `insertCustomer`
+    /// refuses a customer before it writes anything of it, and an error thrown midway rolls the
+    /// whole batch back.
+    public func importCustomers(_ prepared: PreparedImport) async throws -> [Result<CustomerID, IdentityGraphError>] {
+        try await write { db in
+            try prepared.items.map { item -> Result<CustomerID, IdentityGraphError> in
+                switch item {
+                case let .failure(error):
+                    return .failure(error)
+                case let .success(item):
+                    return try self.insertCustomer(
+                        item.customer, profileJSON: item.profileJSON, log: item.log, context: prepared.context, db: db, returnLinks: false
+                    ).map(\.id)
                 }
-                // No savepoint per customer: `insertCustomer` refuses before it writes anything,
-                // and an error thrown midway rolls the whole batch back.
-                let result = try self.insertCustomer(new, profileJSON: profileJSON, log: log, context: context, db: db, returnLinks: false)
-                stored.append(result.map(\.id))
             }
-            return stored
         }
-        for (index, result) in stored.enumerated() {
-            if let result { results[index] = result }
-        }
-        return results
     }
 
     public func link(_ identifier: Identifier, to requested: CustomerID, assurance: Assurance, context: ChangeContext) async throws -> LinkOutcome {

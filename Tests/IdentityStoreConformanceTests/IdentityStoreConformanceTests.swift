@@ -198,6 +198,25 @@ struct IdentityStoreConformanceTests {
         #expect(log.map(\.sequence) == Array(1...7), "sequence numbers have no gaps after refused lines")
     }
 
+    /// A bulk import prepares its next batch while the store writes the previous one, so the
+    /// graph may change between preparing and writing: the store must decide conflicts then.
+    @Test(arguments: StoreBackend.allCases)
+    func aPreparedImportIsCheckedAgainstTheGraphWhenWritten(backend: StoreBackend) async throws {
+        let store = try backend.make()
+        let batch = [newCustomer(email("f@example.com")), newCustomer(email("g@example.com"), phone("+358402222222"))]
+        let prepared = try await store.prepareImport(batch, context: context("import"))
+        #expect(try await store.statistics() == StoreStatistics(customers: 0, links: 0, logEntries: 0), "preparing writes nothing")
+        // Meanwhile a channel takes one of the batch's identifiers.
+        let other = try await store.createCustomer(newCustomer(phone("+358402222222")), context: context("pos"))
+        let results = try await store.importCustomers(prepared)
+        #expect(try results[0].get() == batch[0].id)
+        #expect(results[1] == .failure(.conflict(kind: .phone, namespace: nil, owner: other.id, requested: nil)))
+        #expect(try await store.resolve(email("g@example.com")) == nil, "nothing of the refused customer was written")
+        #expect(try await store.statistics() == StoreStatistics(customers: 2, links: 2, logEntries: 2 + 2))
+        let log = try await store.linkLog(customer: nil, after: nil, limit: 100)
+        #expect(log.map(\.sequence) == Array(1...4))
+    }
+
     @Test(arguments: StoreBackend.allCases)
     func linkLogPagesByCustomerAndSequence(backend: StoreBackend) async throws {
         let store = try backend.make()

@@ -89,8 +89,11 @@ final class PendingIdentityStore: IdentityStore {
         try await store.searchLinkLog(query, after: after, limit: limit)
     }
     func duplicateCandidates(limit: Int) async throws -> [DuplicateCandidate] { try await store.duplicateCandidates(limit: limit) }
-    func importCustomers(_ batch: [NewCustomer], context: ChangeContext) async throws -> [Result<CustomerID, IdentityGraphError>] {
-        try await store.importCustomers(batch, context: context)
+    func prepareImport(_ batch: [NewCustomer], context: ChangeContext) async throws -> PreparedImport {
+        try await store.prepareImport(batch, context: context)
+    }
+    func importCustomers(_ prepared: PreparedImport) async throws -> [Result<CustomerID, IdentityGraphError>] {
+        try await store.importCustomers(prepared)
     }
     func logTreeHead() async throws -> LogTreeHead { try await store.logTreeHead() }
     func logRoot(size: UInt64) async throws -> [UInt8] { try await store.logRoot(size: size) }

@@ -4,7 +4,7 @@ import Synchronization
 import Dispatch
 
 /// What a new customer's link-log entries need from cryptography, computed before the store's
-/// write transaction (and for a batch, on every core): their key and its wrapped form, the
+/// write transaction (and for a batch, on all cores but one): their key and its wrapped form, the
 /// records with the identifiers' hashes, the sealed details and the lookup hashes. The writer then
 /// only inserts rows and extends the tree.
 public struct NewCustomerLog: Sendable {
@@ -39,9 +39,11 @@ public struct NewCustomerLog: Sendable {
         }
     }
 
-    /// The logs of a batch, computed on every core.
+    /// The logs of a batch, computed on all cores but one.
     public static func batch(_ customers: [NewCustomer], context: ChangeContext, keys: LinkLogKeys) throws -> [NewCustomerLog] {
-        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, customers.count / 1_000 + 1))
+        // All cores but one: a bulk import computes a batch while the store's writer (one thread)
+        // writes the previous one.
+        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount - 1, customers.count / 1_000 + 1))
         let chunk = (customers.count + workers - 1) / workers
         let parts = Mutex<[Int: Result<[NewCustomerLog], any Error>]>([:])
         DispatchQueue.concurrentPerform(iterations: workers) { worker in

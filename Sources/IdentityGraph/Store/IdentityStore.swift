@@ -90,10 +90,15 @@ public protocol IdentityStore: Sendable {
     /// merged or erased since are left out.
     func duplicateCandidates(limit: Int) async throws -> [DuplicateCandidate]
 
-    /// Creates many customers in as few transactions as the backend likes; each customer is still
-    /// all or nothing, and one refused customer does not affect the others.
-    /// - Returns: one result per input, in order.
-    func importCustomers(_ batch: [NewCustomer], context: ChangeContext) async throws -> [Result<CustomerID, IdentityGraphError>]
+    /// The CPU work of importing `batch` (rules, profiles, the link-log cryptography), without the
+    /// database: ``PreparedImport``.
+    func prepareImport(_ batch: [NewCustomer], context: ChangeContext) async throws -> PreparedImport
+
+    /// Creates the customers of a prepared batch in as few transactions as the backend likes; each
+    /// customer is still all or nothing (a conflict with the graph, or with an earlier customer of
+    /// the batch, refuses that customer alone), and one refused customer does not affect the others.
+    /// - Returns: one result per item of `prepared`, in order.
+    func importCustomers(_ prepared: PreparedImport) async throws -> [Result<CustomerID, IdentityGraphError>]
 
     // MARK: The verifiable log
 
@@ -166,5 +171,14 @@ public struct StoredCheckpoint: Sendable, Equatable {
         self.root = root
         self.note = note
         self.createdAt = createdAt
+    }
+}
+
+extension IdentityStore {
+    /// Prepares and imports `batch` in one call (``prepareImport(_:context:)``, then
+    /// ``importCustomers(_:)``).
+    /// - Returns: one result per input, in order.
+    public func importCustomers(_ batch: [NewCustomer], context: ChangeContext) async throws -> [Result<CustomerID, IdentityGraphError>] {
+        try await importCustomers(try await prepareImport(batch, context: context))
     }
 }

@@ -57,12 +57,21 @@ struct DirectBindings {
         self.statement = statement
     }
 
+    /// Text with its exact UTF-8 length, so that a NUL inside it is stored, not a cut-off.
     mutating func bind(_ value: String?) {
         index += 1
-        if let value {
-            sqlite3_bind_text(statement, index, value, -1, Self.transient)
-        } else {
+        guard var value else {
             sqlite3_bind_null(statement, index)
+            return
+        }
+        value.withUTF8 { bytes in
+            if let base = bytes.baseAddress {
+                base.withMemoryRebound(to: CChar.self, capacity: bytes.count) {
+                    _ = sqlite3_bind_text(statement, index, $0, Int32(bytes.count), Self.transient)
+                }
+            } else {
+                sqlite3_bind_text(statement, index, "", 0, Self.transient)
+            }
         }
     }
 
@@ -91,10 +100,10 @@ struct DirectBindings {
 struct DirectRow {
     let statement: OpaquePointer
 
-    /// The column as text; NULL reads as "".
+    /// The column as text, all of its bytes (a NUL inside included); NULL reads as "".
     func text(_ column: Int32) -> String {
         guard let bytes = sqlite3_column_text(statement, column) else { return "" }
-        return String(cString: bytes)
+        return String(decoding: UnsafeBufferPointer(start: bytes, count: Int(sqlite3_column_bytes(statement, column))), as: UTF8.self)
     }
 
     func int64(_ column: Int32) -> Int64 {

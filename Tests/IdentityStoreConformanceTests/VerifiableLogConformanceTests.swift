@@ -41,6 +41,26 @@ struct VerifiableLogConformanceTests {
         #expect(try await store.logRoot(size: 0) == TreeHasher.emptyRoot.bytes)
     }
 
+    /// Text must be stored exactly as the leaf hashed it (non-ASCII, combining marks, emoji,
+    /// quotes), or the log no longer verifies. (Control characters never reach a store: the API
+    /// refuses them in reasons and operators, and PostgreSQL cannot store a NUL in text.)
+    @Test(arguments: StoreBackend.allCases)
+    func entriesKeepTheirTextExactly(backend: StoreBackend) async throws {
+        let store = try backend.make()
+        let odd = ChangeContext(actor: "pos-tiski-ä", reason: "käsin \"syötetty\" · e\u{301} · 🧾 · 'quoted' \\ back")
+        let customer = try await store.createCustomer(newCustomer(email("nul@example.com")), context: odd)
+        _ = try await store.link(receipt("helsinki", "7-1"), to: customer.id, assurance: .inferred, context: odd)
+        let entries = try await store.linkLog(customer: nil, after: nil, limit: 10)
+        #expect(entries.count == 3)
+        for entry in entries {
+            #expect(entry.record.actor == odd.actor)
+            #expect(entry.record.reason == odd.reason)
+        }
+        let head = try await store.logTreeHead()
+        #expect(head.root == (try await recomputedRoot(store)).root)
+        #expect(try await store.resolve(receipt("helsinki", "7-1"))?.links.first { $0.identifier.kind == .receipt }?.provenance.channel == odd.actor)
+    }
+
     @Test(arguments: StoreBackend.allCases)
     func everyInclusionAndConsistencyProofVerifies(backend: StoreBackend) async throws {
         let store = try await busyStore(backend)

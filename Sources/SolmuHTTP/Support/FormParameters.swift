@@ -33,9 +33,10 @@ struct FormParameters: Sendable {
     subscript(_ name: String) -> String? { values[name] }
 
     /// Percent-decoding with `+` as space (HTML form encoding, as OAuth uses it). Nil when a `%`
-    /// is not followed by two hex digits or the decoded bytes are not UTF-8 (as Foundation's
-    /// `removingPercentEncoding`, which this replaces on every form, query and Basic header: it
-    /// cost more than the rest of parsing a token request).
+    /// is not followed by two hex digits or the decoded bytes are not UTF-8. This replaces
+    /// Foundation's `removingPercentEncoding` on every form, query and Basic header (it cost more
+    /// than the rest of parsing a token request), and is stricter in one case: Foundation repairs
+    /// non-UTF-8 bytes escaped in lower case (`%ff`) to U+FFFD, where this refuses them.
     static func decode(_ text: Substring) -> String? {
         let plus = UInt8(ascii: "+"), percent = UInt8(ascii: "%")
         let utf8 = text.utf8

@@ -432,8 +432,8 @@ public final class PostgresLoginStore: LoginStore {
     /// `now + lease`, so that another instance polling meanwhile skips them (rows being claimed
     /// are skipped too, `FOR UPDATE SKIP LOCKED`). ``markDelivered(_:at:)`` or
     /// ``reschedule(_:attempts:nextAttemptAt:error:)`` settles a claimed message; one whose
-    /// instance died is due again when the lease ends. Not part of `LoginStore` yet: the outbox
-    /// delivery polls with `dueMessages`, which lets two instances send one message twice.
+    /// instance died is due again when the lease ends. The outbox delivery polls with this, so
+    /// that two instances never send one message twice.
     /// - Returns: the claimed messages as they were before the claim, the longest due first.
     public func claimDueMessages(now: Date, limit: Int, lease: Duration) async throws -> [OutboxMessage] {
         let nowMillis = Self.millis(now)

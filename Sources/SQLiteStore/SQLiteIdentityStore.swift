@@ -384,10 +384,3 @@ public final class SQLiteIdentityStore: IdentityStore {
     static func encode(_ profile: Profile) throws -> String? { try StoredValues.profileJSON(profile) }
     static func decodeProfile(_ json: String?) throws -> Profile { try StoredValues.profile(json: json) }
 }
-
-extension Result {
-    fileprivate var isSuccess: Bool {
-        if case .success = self { return true }
-        return false
-    }
-}

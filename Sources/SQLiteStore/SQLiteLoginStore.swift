@@ -451,34 +451,29 @@ public final class SQLiteLoginStore: LoginStore {
     /// Undelivered messages due at `now`, the longest due first (then the oldest), so that a
     /// message that keeps failing cannot starve the others.
     public func dueMessages(now: Date, limit: Int) async throws -> [OutboxMessage] {
-        try await read { db in
-            try Row.fetchAll(
-                db.cachedStatement(sql: """
-                    SELECT id, kind, destination, payload, created_at, attempts, next_attempt_at FROM outbox
-                    WHERE delivered_at IS NULL AND next_attempt_at <= ?
-                    ORDER BY next_attempt_at, created_at, id LIMIT ?
-                    """),
-                arguments: [Self.millis(now), limit]
-            ).map(Self.message(from:))
-        }
+        try await read { db in try Self.dueMessages(now: now, limit: limit, db: db) }
     }
 
     public func claimDueMessages(now: Date, limit: Int, lease: Duration) async throws -> [OutboxMessage] {
-        let until = Self.millis(now) + max(Int64(lease.components.seconds) * 1_000 + lease.components.attoseconds / 1_000_000_000_000_000, 1)
+        let until = Self.millis(now) + max(Self.millis(lease), 1)
         return try await write { db in
-            let due = try Row.fetchAll(
-                db.cachedStatement(sql: """
-                    SELECT id, kind, destination, payload, created_at, attempts, next_attempt_at FROM outbox
-                    WHERE delivered_at IS NULL AND next_attempt_at <= ?
-                    ORDER BY next_attempt_at, created_at, id LIMIT ?
-                    """),
-                arguments: [Self.millis(now), limit]
-            ).map(Self.message(from:))
+            let due = try Self.dueMessages(now: now, limit: limit, db: db)
             for message in due {
                 try db.cachedStatement(sql: "UPDATE outbox SET next_attempt_at = ? WHERE id = ?").execute(arguments: [until, message.id])
             }
             return due
         }
+    }
+
+    private static func dueMessages(now: Date, limit: Int, db: Database) throws -> [OutboxMessage] {
+        try Row.fetchAll(
+            db.cachedStatement(sql: """
+                SELECT id, kind, destination, payload, created_at, attempts, next_attempt_at FROM outbox
+                WHERE delivered_at IS NULL AND next_attempt_at <= ?
+                ORDER BY next_attempt_at, created_at, id LIMIT ?
+                """),
+            arguments: [millis(now), limit]
+        ).map(message(from:))
     }
 
     public func markDelivered(_ id: String, at time: Date) async throws {

@@ -29,19 +29,17 @@ With `CI=true` a missing Chromium or chromedriver fails the test; elsewhere it i
         .build/venv-interop/bin/python -m pytest -q -p no:cacheprovider Tests/interop/test_browser.py
 """
 
-import http.server
 import os
 import secrets
 import shutil
 import tempfile
-import threading
 import urllib.parse
 
 import jwt
 import pytest
 import requests
 
-from solmu_server import REPOSITORY, pkce_pair, started_server
+from solmu_server import REPOSITORY, LoopbackHTTPServer, QuietHandler, pkce_pair, started_server
 
 CHROMIUM = os.environ.get("SOLMU_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMEDRIVER = os.environ.get("SOLMU_CHROMEDRIVER") or shutil.which("chromedriver") or "/usr/bin/chromedriver"
@@ -60,7 +58,7 @@ def require_browser():
         pytest.skip(message)
 
 
-class RedirectReceiver:
+class RedirectReceiver(LoopbackHTTPServer):
     """The app's loopback redirect endpoint: records each GET of /oauth/callback, answers with a small page.
 
     `/script-probe` serves SCRIPT_PROBE, so the JavaScript check also runs on an http://127.0.0.1
@@ -70,7 +68,7 @@ class RedirectReceiver:
     def __init__(self):
         received = self.received = []
 
-        class Handler(http.server.BaseHTTPRequestHandler):
+        class Handler(QuietHandler):
             def do_GET(self):
                 if self.path == "/script-probe":
                     body = SCRIPT_PROBE.encode()
@@ -86,20 +84,8 @@ class RedirectReceiver:
                 self.end_headers()
                 self.wfile.write(body)
 
-            def log_message(self, *args):
-                pass
-
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        super().__init__(Handler, "redirect-receiver")
         self.redirect_uri = self.base + "/oauth/callback"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, name="redirect-receiver", daemon=True)
-        self.thread.start()
-
-    def stop(self):
-        self.httpd.shutdown()
-        self.httpd.server_close()
-        self.thread.join(timeout=5)
 
 
 @pytest.fixture(scope="module")

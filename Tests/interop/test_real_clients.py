@@ -467,8 +467,6 @@ def test_introspection(server, discovery, customer, sessions):
 # Revocation (RFC 7009)
 
 
-
-
 def test_revocation_of_refresh_and_access_tokens(server, discovery, customer, sessions):
     shop = sessions(confidential("webshop"))
     token = login(server, discovery, shop, customer["email"])["token"]

@@ -62,6 +62,26 @@ public final class SQLiteIdentityStore: IdentityStore {
         }
     }
 
+    /// A load into an empty graph drops the secondary indexes that every imported row would
+    /// otherwise update at a random place (``SQLiteSchema/bulkLoadIndexes``) and builds them once,
+    /// sorted, at the end: a million customers import in about two thirds of the time. Into a
+    /// graph that has customers, `body` just runs. A process that dies meanwhile leaves them
+    /// missing; opening the database builds them again.
+    nonisolated(nonsending) public func bulkLoad<T>(_ body: () async throws -> T) async throws -> T {
+        guard try await database.dropBulkLoadIndexesIfEmpty() else { return try await body() }
+        let result: T
+        do {
+            result = try await body()
+        } catch {
+            // The load's own error is the one to report; should building fail too, the next
+            // open builds them.
+            try? await database.createBulkLoadIndexes()
+            throw error
+        }
+        try await database.createBulkLoadIndexes()
+        return result
+    }
+
     public func link(_ identifier: Identifier, to requested: CustomerID, assurance: Assurance, context: ChangeContext) async throws -> LinkOutcome {
         let outcome = try await write { db -> Result<LinkOutcome, IdentityGraphError> in
             // An id merged away links to its survivor; an erased one refuses.

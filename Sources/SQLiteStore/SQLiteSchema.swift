@@ -2,6 +2,28 @@ import GRDB
 
 /// The SQLite schema, as ordered migrations. A migration, once released, never changes.
 enum SQLiteSchema {
+    /// The secondary indexes of the identity graph's tables that a first bulk load drops and
+    /// builds at its end (`SQLiteIdentityStore.bulkLoad`): nothing depends on them for
+    /// correctness (no uniqueness), only for speed. The definitions are the migrations' own.
+    static let bulkLoadIndexes: [(name: String, definition: String)] = [
+        ("links_by_customer", "links(customer_id)"),
+        ("link_log_by_customer", "link_log(customer_id, sequence)"),
+        ("link_log_details_by_lookup", "link_log_details(lookup) WHERE lookup IS NOT NULL"),
+    ]
+
+    /// Whether one of ``bulkLoadIndexes`` is missing.
+    static func bulkLoadIndexesMissing(_ db: Database) throws -> Bool {
+        let present = try String.fetchSet(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index'")
+        return bulkLoadIndexes.contains { !present.contains($0.name) }
+    }
+
+    /// Creates whichever of ``bulkLoadIndexes`` are missing.
+    static func createBulkLoadIndexes(_ db: Database) throws {
+        for index in bulkLoadIndexes {
+            try db.execute(sql: "CREATE INDEX IF NOT EXISTS \(index.name) ON \(index.definition)")
+        }
+    }
+
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("2026-11-22-identity-graph") { db in

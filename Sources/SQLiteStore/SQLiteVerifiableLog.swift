@@ -46,8 +46,7 @@ final class SQLiteVerifiableLog: Sendable {
             }
             try state!.tree.append(leafHash: leaf)
             state!.lastLeaf = leaf
-            let pending = state!.tree.store
-            for node in pending.drain() {
+            try state!.tree.store.drain { node in
                 try Self.insertNode(level: node.level, index: node.index, hash: node.hash, db: db)
             }
         }
@@ -153,8 +152,9 @@ private final class PendingNodes: TreeNodeStore, @unchecked Sendable {
         pending.append((level, index, hash))
     }
 
-    func drain() -> [(level: Int, index: UInt64, hash: TreeHash)] {
+    /// Hands each node put since the last drain to `body`, in order, and forgets them.
+    func drain(_ body: ((level: Int, index: UInt64, hash: TreeHash)) throws -> Void) rethrows {
         defer { pending.removeAll(keepingCapacity: true) }
-        return pending
+        for node in pending { try body(node) }
     }
 }

@@ -198,6 +198,35 @@ struct IdentityStoreConformanceTests {
         #expect(log.map(\.sequence) == Array(1...7), "sequence numbers have no gaps after refused lines")
     }
 
+    /// A first load into an empty graph may run as one bulk load (SQLite builds three indexes at
+    /// its end): afterwards every read answers as after row-by-row writes, including the reads
+    /// those indexes serve, and a load that fails midway keeps what it wrote.
+    @Test(arguments: StoreBackend.allCases)
+    func aBulkLoadLeavesEveryReadAnswering(backend: StoreBackend) async throws {
+        let store = try backend.make()
+        let batch = [newCustomer(email("h@example.com"), phone("+358403333333")), newCustomer(email("i@example.com"))]
+        let results = try await store.bulkLoad {
+            try await store.importCustomers(batch, context: context("import"))
+        }
+        #expect(try results.map { try $0.get() } == batch.map(\.id))
+        #expect(try await store.customer(batch[0].id)?.links.count == 2)
+        #expect(try await store.resolve(phone("+358403333333"))?.links.count == 2)
+        #expect(try await store.linkLog(customer: batch[0].id, after: nil, limit: 10).count == 3)
+        let history = try await store.searchLinkLog(LinkLogQuery(identifier: email("i@example.com")), after: nil, limit: 10)
+        #expect(history.map(\.entry.record.customerID) == [batch[1].id])
+
+        struct Interrupted: Error {}
+        let interrupted = try backend.make()
+        await #expect(throws: Interrupted.self) {
+            try await interrupted.bulkLoad {
+                _ = try await interrupted.importCustomers(batch, context: context("import"))
+                throw Interrupted()
+            }
+        }
+        #expect(try await interrupted.linkLog(customer: batch[1].id, after: nil, limit: 10).count == 2)
+        #expect(try await interrupted.statistics() == StoreStatistics(customers: 2, links: 3, logEntries: 5))
+    }
+
     /// A bulk import prepares its next batch while the store writes the previous one, so the
     /// graph may change between preparing and writing: the store must decide conflicts then.
     @Test(arguments: StoreBackend.allCases)

@@ -61,6 +61,7 @@ final class PendingIdentityStore: IdentityStore {
     func unlink(_ identifier: Identifier, from customer: CustomerID?, context: ChangeContext) async throws -> Link {
         try await store.unlink(identifier, from: customer, context: context)
     }
+    nonisolated(nonsending) func bulkLoad<T>(_ body: () async throws -> T) async throws -> T { try await store.bulkLoad(body) }
     func resolve(_ identifier: Identifier) async throws -> ResolvedCustomer? { try await store.resolve(identifier) }
     func resolve(batch identifiers: [Identifier]) async throws -> [Identifier: ResolvedCustomer] { try await store.resolve(batch: identifiers) }
     func customer(_ id: CustomerID) async throws -> Customer? { try await store.customer(id) }

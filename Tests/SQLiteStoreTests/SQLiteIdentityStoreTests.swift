@@ -65,4 +65,76 @@ struct SQLiteIdentityStoreTests {
         let reopened = try SQLiteIdentityStore(path: path, rules: .default, keys: keys)
         #expect(try await reopened.resolve(Identifier(trustedKind: .email, namespace: nil, value: "a@example.com"))?.customerID == id)
     }
+
+    // MARK: - Bulk loads
+
+    /// The definitions of every index in the file, one per line, in name order.
+    func indexes() throws -> String {
+        let result = try sqlite("SELECT sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name;")
+        #expect(result.status == 0, "\(result.output)")
+        return result.output
+    }
+
+    func customers(_ emails: String...) -> [NewCustomer] {
+        emails.map { NewCustomer(identifiers: [.init(identifier: Identifier(trustedKind: .email, namespace: nil, value: $0), assurance: .asserted)]) }
+    }
+
+    static let deferredIndexes = ["links_by_customer", "link_log_by_customer", "link_log_details_by_lookup"]
+
+    @Test func aLoadIntoAnEmptyGraphBuildsThreeIndexesAtItsEnd() async throws {
+        let store = try SQLiteIdentityStore(path: path, rules: .default, keys: keys)
+        let before = try indexes()
+        for name in Self.deferredIndexes { #expect(before.contains("CREATE INDEX \(name) ON")) }
+
+        let during = try await store.bulkLoad {
+            _ = try await store.importCustomers(customers("a@example.com", "b@example.com"), context: ChangeContext(actor: "import"))
+            return try indexes()
+        }
+        for name in Self.deferredIndexes { #expect(!during.contains(name), "\(name) is dropped during the load") }
+        #expect(try indexes() == before, "the same definitions afterwards")
+        let plan = try sqlite("EXPLAIN QUERY PLAN SELECT kind FROM links WHERE customer_id = 'cus_x';").output
+        #expect(plan.contains("links_by_customer"), "\(plan)")
+    }
+
+    @Test func aLoadIntoAGraphWithCustomersKeepsItsIndexes() async throws {
+        let store = try SQLiteIdentityStore(path: path, rules: .default, keys: keys)
+        _ = try await store.importCustomers(customers("first@example.com"), context: ChangeContext(actor: "import"))
+        let before = try indexes()
+        let during = try await store.bulkLoad {
+            _ = try await store.importCustomers(customers("a@example.com"), context: ChangeContext(actor: "import"))
+            return try indexes()
+        }
+        #expect(during == before)
+        #expect(try indexes() == before)
+    }
+
+    @Test func aFailedLoadStillBuildsTheIndexesAndKeepsWhatItWrote() async throws {
+        struct Interrupted: Error {}
+        let store = try SQLiteIdentityStore(path: path, rules: .default, keys: keys)
+        let before = try indexes()
+        await #expect(throws: Interrupted.self) {
+            try await store.bulkLoad {
+                _ = try await store.importCustomers(customers("a@example.com"), context: ChangeContext(actor: "import"))
+                throw Interrupted()
+            }
+        }
+        #expect(try indexes() == before)
+        #expect(try await store.statistics() == StoreStatistics(customers: 1, links: 1, logEntries: 2))
+    }
+
+    @Test func openingBuildsTheIndexesAnInterruptedLoadLeftMissing() async throws {
+        let id: CustomerID
+        do {
+            let store = try SQLiteIdentityStore(path: path, rules: .default, keys: keys)
+            id = try #require(try await store.importCustomers(customers("a@example.com"), context: ChangeContext(actor: "import")).first?.get())
+        }
+        let before = try indexes()
+        // What a process killed during a load leaves behind.
+        #expect(try sqlite(Self.deferredIndexes.map { "DROP INDEX \($0);" }.joined()).status == 0)
+        #expect(try indexes() != before)
+
+        let reopened = try SQLiteIdentityStore(path: path, rules: .default, keys: keys)
+        #expect(try indexes() == before)
+        #expect(try await reopened.linkLog(customer: id, after: nil, limit: 10).count == 2)
+    }
 }

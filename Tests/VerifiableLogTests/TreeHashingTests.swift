@@ -81,12 +81,12 @@ struct TreeHashingTests {
         }
     }
 
-    @Test func appendReturnsTheIndexAndTheNewRoot() throws {
+    @Test func appendReturnsTheIndexAndTheRootFollows() throws {
         var tree = MerkleTree()
         for (index, leaf) in Self.leaves.enumerated() {
-            let (leafIndex, root) = try tree.append(entry: leaf)
+            let leafIndex = try tree.append(entry: leaf)
             #expect(leafIndex == UInt64(index))
-            #expect(root == Self.roots[index + 1])
+            #expect(tree.root == Self.roots[index + 1])
             #expect(tree.size == UInt64(index + 1))
         }
     }

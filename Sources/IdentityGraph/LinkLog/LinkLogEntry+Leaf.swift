@@ -14,24 +14,23 @@ extension LinkLogEntry {
     /// by its UTF-8 length as a 4-byte big-endian integer and the UTF-8 bytes. `docs/auditing.md`
     /// repeats this for independent verifiers.
     public var leafBytes: [UInt8] {
-        var bytes: [UInt8] = [Self.leafVersion]
+        var bytes: [UInt8] = []
         bytes.reserveCapacity(256)
+        bytes.append(Self.leafVersion)
         Self.append(UInt64(bitPattern: sequence), to: &bytes)
         Self.append(UInt64(bitPattern: Int64((record.time.timeIntervalSince1970 * 1000).rounded())), to: &bytes)
-        let fields: [String?] = [
+        for field in [
             record.actor, record.action.rawValue, record.customerID.rawValue, record.identifierKind?.rawValue, record.namespace,
             record.valueHash, record.assurance?.rawValue, record.reason, record.operatorName, record.relatedCustomerID?.rawValue,
             record.mergeID?.rawValue,
-        ]
-        for field in fields {
+        ] as [String?] {
             guard let field else {
                 bytes.append(0)
                 continue
             }
             bytes.append(1)
-            let utf8 = Array(field.utf8)
-            Self.append(UInt32(utf8.count), to: &bytes)
-            bytes.append(contentsOf: utf8)
+            Self.append(UInt32(field.utf8.count), to: &bytes)
+            bytes.append(contentsOf: field.utf8)
         }
         return bytes
     }

@@ -100,6 +100,13 @@ public protocol IdentityStore: Sendable {
     /// - Returns: one result per item of `prepared`, in order.
     func importCustomers(_ prepared: PreparedImport) async throws -> [Result<CustomerID, IdentityGraphError>]
 
+    /// Runs `body`, a bulk import of many batches (``importCustomers(_:)``). A store may make a
+    /// first load into an empty graph faster here, for example by building its secondary indexes
+    /// once at the end instead of row by row. Every answer of the store is the same either way
+    /// (only slower, meanwhile, for reads those indexes serve), and the store is fully indexed
+    /// again when this returns or throws. The default runs `body` and nothing else.
+    nonisolated(nonsending) func bulkLoad<T>(_ body: () async throws -> T) async throws -> T
+
     // MARK: The verifiable log
 
     /// The log's current size and root.
@@ -175,6 +182,10 @@ public struct StoredCheckpoint: Sendable, Equatable {
 }
 
 extension IdentityStore {
+    nonisolated(nonsending) public func bulkLoad<T>(_ body: () async throws -> T) async throws -> T {
+        try await body()
+    }
+
     /// Prepares and imports `batch` in one call (``prepareImport(_:context:)``, then
     /// ``importCustomers(_:)``).
     /// - Returns: one result per input, in order.

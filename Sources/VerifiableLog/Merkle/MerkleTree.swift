@@ -40,26 +40,27 @@ public struct MerkleTree<Store: TreeNodeStore> {
         self.range = CompactRange(size: size, hashes: hashes)
     }
 
-    /// Appends a leaf.
+    /// Appends a leaf. The root is not computed here (that costs a hash per set bit of the
+    /// size); read ``root`` when it is needed.
     ///
     /// - Parameter leafHash: The leaf's hash, `TreeHasher.leafHash(of: entry)`.
-    /// - Returns: The leaf's index and the root hash of the tree including it.
+    /// - Returns: The leaf's index.
     /// - Throws: Whatever the store throws; the tree is then unchanged in memory, but the store may
     ///   hold some of the new nodes (a transactional store rolls them back).
     @discardableResult
-    public mutating func append(leafHash: TreeHash) throws -> (index: UInt64, root: TreeHash) {
+    public mutating func append(leafHash: TreeHash) throws -> UInt64 {
         let index = range.size
         try appendWithoutRoot(leafHash)
-        return (index, range.root)
+        return index
     }
 
     /// Appends a log entry, hashing it as a leaf first.
     ///
     /// - Parameter entry: The entry's bytes.
-    /// - Returns: The leaf's index and the root hash of the tree including it.
+    /// - Returns: The leaf's index.
     /// - Throws: Whatever the store throws.
     @discardableResult
-    public mutating func append(entry: some Sequence<UInt8>) throws -> (index: UInt64, root: TreeHash) {
+    public mutating func append(entry: some Sequence<UInt8>) throws -> UInt64 {
         try append(leafHash: TreeHasher.leafHash(of: entry))
     }
 

@@ -25,7 +25,8 @@ public struct BulkImporter: Sendable {
         self.defaultAssurance = defaultAssurance
     }
 
-    /// Imports `input`, writing refused lines to `rejects`.
+    /// Imports `input`, writing refused lines to `rejects`, as one bulk load of the store
+    /// (``IdentityStore/bulkLoad(_:)``: a first load into an empty graph may go faster).
     /// - Parameter progress: called after each batch with the report so far.
     public func run(
         input: String, rejects: String, progress: @Sendable (ImportReport) -> Void = { _ in }
@@ -37,8 +38,19 @@ public struct BulkImporter: Sendable {
         defer { try? rejectsHandle.close() }
         let started = ContinuousClock.now
         var report = ImportReport()
-        var lineNumber = 0
+        try await store.bulkLoad {
+            try await importBatches(from: reader, rejects: rejectsHandle, report: &report, started: started, progress: progress)
+        }
+        report.seconds = Self.seconds(since: started)
+        return report
+    }
 
+    /// The pipeline: the store writes one batch while the next is read and prepared.
+    private func importBatches(
+        from reader: LineReader, rejects: FileHandle, report: inout ImportReport, started: ContinuousClock.Instant,
+        progress: @Sendable (ImportReport) -> Void
+    ) async throws {
+        var lineNumber = 0
         func nextBatch() -> [(Int, Substring)] {
             var batch: [(Int, Substring)] = []
             batch.reserveCapacity(batchSize)
@@ -49,45 +61,40 @@ public struct BulkImporter: Sendable {
             return batch
         }
 
-        // A first load into an empty graph may go faster as one bulk load (the store decides).
-        try await store.bulkLoad {
-            var pending = nextBatch()
-            var prepared = try await prepareBatch(pending)
-            while !pending.isEmpty {
-                let forStore = prepared.forStore
-                async let stored = store.importCustomers(forStore)
-                // Parse, check and encrypt the next batch while this one is written.
-                let following = nextBatch()
-                async let nextPrepared = prepareBatch(following)
-                let results = try await stored
-                var rejectText = ""
-                var resultIndex = 0
-                for line in prepared.lines {
-                    report.lines += 1
-                    if let customer = line.customer {
-                        switch results[resultIndex] {
-                        case .success:
-                            report.customersCreated += 1
-                            report.identifiersLinked += customer.identifiers.count
-                        case let .failure(error):
-                            report.rejected += 1
-                            rejectText += Self.rejectLine(line.number, reason: error.description)
-                        }
-                        resultIndex += 1
-                    } else {
+        var pending = nextBatch()
+        var prepared = try await prepareBatch(pending)
+        while !pending.isEmpty {
+            let forStore = prepared.forStore
+            async let stored = store.importCustomers(forStore)
+            // Parse, check and encrypt the next batch while this one is written.
+            let following = nextBatch()
+            async let nextPrepared = prepareBatch(following)
+            let results = try await stored
+            var rejectText = ""
+            var resultIndex = 0
+            for line in prepared.lines {
+                report.lines += 1
+                if let customer = line.customer {
+                    switch results[resultIndex] {
+                    case .success:
+                        report.customersCreated += 1
+                        report.identifiersLinked += customer.identifiers.count
+                    case let .failure(error):
                         report.rejected += 1
-                        rejectText += Self.rejectLine(line.number, reason: line.rejection ?? "refused")
+                        rejectText += Self.rejectLine(line.number, reason: error.description)
                     }
+                    resultIndex += 1
+                } else {
+                    report.rejected += 1
+                    rejectText += Self.rejectLine(line.number, reason: line.rejection ?? "refused")
                 }
-                if !rejectText.isEmpty { rejectsHandle.write(Data(rejectText.utf8)) }
-                report.seconds = Self.seconds(since: started)
-                progress(report)
-                pending = following
-                prepared = try await nextPrepared
             }
+            if !rejectText.isEmpty { rejects.write(Data(rejectText.utf8)) }
+            report.seconds = Self.seconds(since: started)
+            progress(report)
+            pending = following
+            prepared = try await nextPrepared
         }
-        report.seconds = Self.seconds(since: started)
-        return report
     }
 
     /// A parsed, normalized line, or why it was refused.

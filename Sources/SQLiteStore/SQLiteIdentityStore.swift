@@ -64,7 +64,7 @@ public final class SQLiteIdentityStore: IdentityStore {
 
     /// A load into an empty graph drops the secondary indexes that every imported row would
     /// otherwise update at a random place (``SQLiteSchema/bulkLoadIndexes``) and builds them once,
-    /// sorted, at the end: a million customers import in about two thirds of the time. Into a
+    /// sorted, at the end: a million customers import in about 60 % of the time. Into a
     /// graph that has customers, `body` just runs. A process that dies meanwhile leaves them
     /// missing; opening the database builds them again.
     nonisolated(nonsending) public func bulkLoad<T>(_ body: () async throws -> T) async throws -> T {

@@ -20,6 +20,11 @@ struct Import: AsyncParsableCommand {
 
             Lines go through the same normalization and rules as the API. Refused lines are \
             written to the rejects file with their line number and reason; the others are imported.
+
+            A first import into an empty SQLite database builds three secondary indexes once at \
+            its end instead of row by row, which takes about 40 % less time. A server on the \
+            same database meanwhile answers customer and link-log reads more slowly. Should the \
+            import be killed, the next solmu command that opens the database builds them.
             """
     )
 

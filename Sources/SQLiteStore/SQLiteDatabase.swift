@@ -44,10 +44,14 @@ public final class SQLiteDatabase: Sendable {
                 throw SQLiteStoreError.schemaTooNew
             }
             try migrator.migrate(pool)
-            // A bulk load that did not finish (the process died) leaves these missing. Checked
-            // first in a read, so that opening takes no write lock when nothing is missing.
+            // A bulk load that did not finish (the process died) leaves these missing; so does one
+            // still running in another process. Checked first in a read, so that opening takes no
+            // write lock when nothing is missing. Best effort: nothing depends on them but speed,
+            // so a build that cannot run now (a running import holds the write lock past the busy
+            // timeout) must not keep a server from starting; the next open or the end of the
+            // load builds them.
             if try pool.read({ db in try SQLiteSchema.bulkLoadIndexesMissing(db) }) {
-                try pool.write { db in try SQLiteSchema.createBulkLoadIndexes(db) }
+                try? pool.write { db in try SQLiteSchema.createBulkLoadIndexes(db) }
             }
             // The one writer connection gets a large page cache: a bulk transaction touches pages
             // all over the identifier and customer indexes, and a cache that holds them all keeps

@@ -23,8 +23,9 @@ struct Import: AsyncParsableCommand {
 
             A first import into an empty SQLite database builds three secondary indexes once at \
             its end instead of row by row, which takes about 40 % less time. A server on the \
-            same database meanwhile answers customer and link-log reads more slowly. Should the \
-            import be killed, the next solmu command that opens the database builds them.
+            same database meanwhile answers resolves, customers and the link log more slowly. \
+            Should the import be killed, the next solmu command that opens the database builds \
+            them.
             """
     )
 

@@ -40,8 +40,9 @@ public struct MerkleTree<Store: TreeNodeStore> {
         self.range = CompactRange(size: size, hashes: hashes)
     }
 
-    /// Appends a leaf. The root is not computed here (that costs a hash per set bit of the
-    /// size); read ``root`` when it is needed.
+    /// Appends a leaf: writes it and the nodes it completes, then (only if every write succeeded)
+    /// advances the in-memory compact range. The root is not computed here (that costs a hash
+    /// per set bit of the size); read ``root`` when it is needed.
     ///
     /// - Parameter leafHash: The leaf's hash, `TreeHasher.leafHash(of: entry)`.
     /// - Returns: The leaf's index.
@@ -50,7 +51,10 @@ public struct MerkleTree<Store: TreeNodeStore> {
     @discardableResult
     public mutating func append(leafHash: TreeHash) throws -> UInt64 {
         let index = range.size
-        try appendWithoutRoot(leafHash)
+        let (merged, top) = try CompactRange.nodesCompleted(appending: leafHash, to: range.hashes, size: index) { level, index, hash in
+            try store.put(level: level, index: index, hash: hash)
+        }
+        range.commit(merged: merged, top: top)
         return index
     }
 
@@ -72,20 +76,9 @@ public struct MerkleTree<Store: TreeNodeStore> {
     @discardableResult
     public mutating func append(contentsOf leafHashes: some Sequence<TreeHash>) throws -> TreeHash {
         for leafHash in leafHashes {
-            try appendWithoutRoot(leafHash)
+            try append(leafHash: leafHash)
         }
         return range.root
-    }
-
-    /// Writes the leaf and the nodes it completes, then (only if every write succeeded) advances
-    /// the in-memory compact range.
-    private mutating func appendWithoutRoot(_ leafHash: TreeHash) throws {
-        let (merged, top) = try CompactRange.nodesCompleted(
-            appending: leafHash, to: range.hashes, size: range.size
-        ) { level, index, hash in
-            try store.put(level: level, index: index, hash: hash)
-        }
-        range.commit(merged: merged, top: top)
     }
 
     /// The hash of the leaf at `index`.

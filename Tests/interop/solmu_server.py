@@ -227,6 +227,14 @@ class QuietHandler(http.server.BaseHTTPRequestHandler):
     def log_message(self, *args):
         pass
 
+    def send_body(self, body, content_type):
+        """Answers 200 with `body` (bytes) as `content_type`."""
+        self.send_response(200)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
 
 class LoopbackHTTPServer:
     """`handler` (a QuietHandler subclass) served on a free loopback port by a daemon thread."""

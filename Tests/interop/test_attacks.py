@@ -166,11 +166,7 @@ class KeyURLServer(LoopbackHTTPServer):
         class Handler(QuietHandler):
             def do_GET(self):
                 requests_seen.append(self.path)
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+                self.send_body(body, "application/json")
 
         super().__init__(Handler, "attacker-key-server")
 

@@ -78,11 +78,7 @@ class RedirectReceiver(LoopbackHTTPServer):
                 else:  # the browser's own requests, e.g. /favicon.ico
                     self.send_error(404)
                     return
-                self.send_response(200)
-                self.send_header("Content-Type", "text/html; charset=utf-8")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+                self.send_body(body, "text/html; charset=utf-8")
 
         super().__init__(Handler, "redirect-receiver")
         self.redirect_uri = self.base + "/oauth/callback"

@@ -247,7 +247,7 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "SQLiteStoreTests", dependencies: ["SQLiteStore", "IdentityGraph", "Identifiers"], swiftSettings: swiftSettings),
+        .testTarget(name: "SQLiteStoreTests", dependencies: ["SQLiteStore", "IdentityGraph", "Identifiers", "VerifiableLog"], swiftSettings: swiftSettings),
         .testTarget(
             name: "PostgresStoreTests",
             dependencies: [

@@ -128,7 +128,12 @@ public struct BulkImporter: Sendable {
         return await withTaskGroup(of: (Int, [PreparedLine]).self) { group in
             for start in stride(from: 0, to: lines.count, by: chunk) {
                 let slice = Array(lines[start..<min(start + chunk, lines.count)])
-                group.addTask { (start, slice.map { prepareLine(number: $0.0, text: $0.1) }) }
+                group.addTask {
+                    // One decoder and one buffer of random bytes (the customer ids) per worker.
+                    let decoder = JSONDecoder()
+                    var random = BufferedRandom()
+                    return (start, slice.map { prepareLine(number: $0.0, text: $0.1, decoder: decoder, random: &random) })
+                }
             }
             var parts: [(Int, [PreparedLine])] = []
             for await part in group { parts.append(part) }
@@ -136,8 +141,7 @@ public struct BulkImporter: Sendable {
         }
     }
 
-    func prepareLine(number: Int, text: String) -> PreparedLine {
-        let decoder = JSONDecoder()
+    func prepareLine(number: Int, text: String, decoder: JSONDecoder, random: inout BufferedRandom) -> PreparedLine {
         let line: ImportLine
         do {
             line = try decoder.decode(ImportLine.self, from: Data(text.utf8))
@@ -165,7 +169,7 @@ public struct BulkImporter: Sendable {
         } catch {
             return PreparedLine(number: number, rejection: error.description)
         }
-        return PreparedLine(number: number, customer: NewCustomer(identifiers: items, profile: profile))
+        return PreparedLine(number: number, customer: NewCustomer(id: .random(using: &random), identifiers: items, profile: profile))
     }
 
     private static func describe(_ error: DecodingError) -> String {

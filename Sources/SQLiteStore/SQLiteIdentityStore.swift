@@ -45,8 +45,8 @@ public final class SQLiteIdentityStore: IdentityStore {
     }
 
     /// One transaction for the whole batch, with no savepoint per customer: `insertCustomer`
-    /// refuses a customer before it writes anything of it, and an error thrown midway rolls the
-    /// whole batch back.
+    /// leaves nothing of a customer it refuses, and an error thrown midway rolls the whole batch
+    /// back.
     public func importCustomers(_ prepared: PreparedImport) async throws -> [Result<CustomerID, IdentityGraphError>] {
         try await write { db in
             try prepared.items.map { item -> Result<CustomerID, IdentityGraphError> in
@@ -228,8 +228,13 @@ public final class SQLiteIdentityStore: IdentityStore {
 
     // MARK: - Transactions
 
+    /// Runs `body` in a write transaction, then stores the log tree's tiles its appends changed.
     func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        try await database.write(body)
+        try await database.write { db in
+            let result = try body(db)
+            try self.verifiableLog.flush(db: db)
+            return result
+        }
     }
 
     func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
@@ -241,33 +246,48 @@ public final class SQLiteIdentityStore: IdentityStore {
     static let linkColumns = "kind, namespace, value, customer_id, channel, assurance, linked_at"
 
     /// Inserts `new` with its log entries, whose cryptography `log` did before the transaction.
-    /// A conflict is found, and returned as a failure, before anything is written.
+    ///
+    /// The customer's row goes first, then its links. A link whose identifier belongs to another
+    /// customer fails on the primary key of `links`; the rows written for this customer are then
+    /// deleted again, so a refused customer leaves nothing, and the owner is looked up for the
+    /// conflict. (Conflicts are rare: looking every identifier up first cost a B-tree search per
+    /// link, an eighth of a bulk import's writer.) The log entries follow the links.
     func insertCustomer(
         _ new: NewCustomer, profileJSON: String?, log: NewCustomerLog, context: ChangeContext, db: Database, returnLinks: Bool = true
     ) throws -> Result<Customer, IdentityGraphError> {
-        for item in new.identifiers {
-            if let existing = try existingLink(item.identifier, db: db) {
-                return .failure(.conflict(kind: item.identifier.kind, namespace: item.identifier.namespace, owner: existing.customerID, requested: nil))
-            }
-        }
         try db.cachedStatement(sql: "INSERT INTO customers (id, created_at, profile, log_key) VALUES (?, ?, ?, ?)").executeDirect {
             $0.bind(new.id.rawValue)
             $0.bind(Self.millis(context.time))
             $0.bind(profileJSON)
             $0.bind(log.wrappedKey)
         }
+        var links: [Link] = []
+        links.reserveCapacity(returnLinks ? new.identifiers.count : 0)
+        for (position, item) in new.identifiers.enumerated() {
+            let link = Link(identifier: item.identifier, customerID: new.id, provenance: Provenance(channel: context.actor, assurance: item.assurance, linkedAt: context.time))
+            do {
+                try insertLink(link, db: db)
+            } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_PRIMARYKEY {
+                guard let owner = try existingLink(item.identifier, db: db)?.customerID else { throw error }
+                for earlier in new.identifiers[..<position] {
+                    try db.cachedStatement(sql: "DELETE FROM links WHERE kind = ? AND namespace = ? AND value = ?").executeDirect {
+                        $0.bind(earlier.identifier.kind.rawValue)
+                        $0.bind(earlier.identifier.namespace ?? "")
+                        $0.bind(earlier.identifier.value)
+                    }
+                }
+                try db.cachedStatement(sql: "DELETE FROM customers WHERE id = ?").executeDirect { $0.bind(new.id.rawValue) }
+                return .failure(.conflict(kind: item.identifier.kind, namespace: item.identifier.namespace, owner: owner, requested: nil))
+            }
+            if returnLinks { links.append(link) }
+        }
         let created = try append(log.created, db: db)
         if let sealedName = log.sealedName {
             try saveDetail(sealedName, sequence: created, lookup: nil, db: db)
         }
-        var links: [Link] = []
-        links.reserveCapacity(returnLinks ? new.identifiers.count : 0)
-        for (item, entry) in zip(new.identifiers, log.links) {
-            let link = Link(identifier: item.identifier, customerID: new.id, provenance: Provenance(channel: context.actor, assurance: item.assurance, linkedAt: context.time))
-            try insertLink(link, db: db)
+        for entry in log.links {
             let sequence = try append(entry.record, db: db)
             try saveDetail(entry.sealedDetail, sequence: sequence, lookup: entry.lookup, db: db)
-            if returnLinks { links.append(link) }
         }
         return .success(Customer(id: new.id, createdAt: context.time, profile: new.profile, links: links))
     }

@@ -18,7 +18,7 @@ final class SQLiteLookupConnections: @unchecked Sendable {
     private final class Connection: @unchecked Sendable {
         let handle: OpaquePointer
         let resolve: OpaquePointer
-        let treeNode: OpaquePointer
+        let treeTile: OpaquePointer
         let logSize: OpaquePointer
         let begin: OpaquePointer
         let commit: OpaquePointer
@@ -39,7 +39,7 @@ final class SQLiteLookupConnections: @unchecked Sendable {
                 FROM links AS owner JOIN links AS l ON l.customer_id = owner.customer_id
                 WHERE owner.kind = ?1 AND owner.namespace = ?2 AND owner.value = ?3
                 """,
-                "SELECT hash FROM log_tree_nodes WHERE level = ?1 AND idx = ?2",
+                "SELECT hashes FROM log_tree_tiles WHERE level = ?1 AND idx = ?2",
                 "SELECT COALESCE(MAX(sequence), 0) FROM link_log",
                 "BEGIN",
                 "COMMIT",
@@ -54,14 +54,14 @@ final class SQLiteLookupConnections: @unchecked Sendable {
             }
             self.handle = handle
             self.resolve = statements[0]
-            self.treeNode = statements[1]
+            self.treeTile = statements[1]
             self.logSize = statements[2]
             self.begin = statements[3]
             self.commit = statements[4]
         }
 
         deinit {
-            for statement in [resolve, treeNode, logSize, begin, commit] { sqlite3_finalize(statement) }
+            for statement in [resolve, treeTile, logSize, begin, commit] { sqlite3_finalize(statement) }
             sqlite3_close_v2(handle)
         }
     }
@@ -99,12 +99,12 @@ final class SQLiteLookupConnections: @unchecked Sendable {
         return customer.map { ResolvedCustomer(customerID: $0, links: links) }
     }
 
-    /// Runs `body` on the link log's Merkle tree as stored now (nodes are written once and never
-    /// change, so a tree of the size read first stays valid while later entries are appended).
-    func withLogTree<T>(_ body: (MerkleTree<StatementNodes>) throws -> T) throws -> T {
+    /// Runs `body` on the link log's Merkle tree as stored now (a tile only grows and a hash in it
+    /// never changes, so a tree of the size read first stays valid while later entries are appended).
+    func withLogTree<T>(_ body: (MerkleTree<TileReader<StatementTiles>>) throws -> T) throws -> T {
         let connection = try checkOut()
         defer { checkIn(connection) }
-        // One read transaction for the few dozen reads: one shared lock instead of one per read.
+        // One read transaction for the few reads: one shared lock instead of one per read.
         guard sqlite3_step(connection.begin) == SQLITE_DONE else {
             sqlite3_reset(connection.begin)
             throw IdentityGraphError.storage("cannot begin a read of the log tree")
@@ -115,14 +115,14 @@ final class SQLiteLookupConnections: @unchecked Sendable {
             sqlite3_reset(connection.commit)
         }
         let size = try Self.int64(connection.logSize)
-        return try body(MerkleTree(store: StatementNodes(statement: connection.treeNode), size: UInt64(size)))
+        return try body(MerkleTree(store: TileReader(StatementTiles(statement: connection.treeTile)), size: UInt64(size)))
     }
 
-    /// Log tree nodes read through the prepared statement of one checked-out connection.
-    struct StatementNodes: TreeNodeStore {
+    /// Log tree tiles read through the prepared statement of one checked-out connection.
+    struct StatementTiles: TileSource {
         let statement: OpaquePointer
 
-        func get(level: Int, index: UInt64) throws -> TreeHash? {
+        func tile(level: Int, index: UInt64) throws -> [UInt8]? {
             defer { sqlite3_reset(statement) }
             sqlite3_bind_int64(statement, 1, Int64(level))
             sqlite3_bind_int64(statement, 2, Int64(index))
@@ -130,17 +130,14 @@ final class SQLiteLookupConnections: @unchecked Sendable {
             case SQLITE_DONE:
                 return nil
             case SQLITE_ROW:
-                guard sqlite3_column_bytes(statement, 0) == 32, let blob = sqlite3_column_blob(statement, 0) else {
-                    throw IdentityGraphError.storage("malformed node in log_tree_nodes")
+                let count = Int(sqlite3_column_bytes(statement, 0))
+                guard count > 0, count % TreeHash.byteCount == 0, let blob = sqlite3_column_blob(statement, 0) else {
+                    throw IdentityGraphError.storage("malformed tile in log_tree_tiles")
                 }
-                return TreeHash(rawBytes: UnsafeRawBufferPointer(start: blob, count: 32))
+                return Array(UnsafeRawBufferPointer(start: blob, count: count))
             case let code:
                 throw IdentityGraphError.storage("reading the log tree failed with SQLite code \(code)")
             }
-        }
-
-        func put(level: Int, index: UInt64, hash: TreeHash) throws {
-            throw IdentityGraphError.storage("the lookup connections are read-only")
         }
     }
 

@@ -291,6 +291,29 @@ enum SQLiteSchema {
                 CREATE INDEX link_log_details_by_lookup ON link_log_details(lookup) WHERE lookup IS NOT NULL;
                 """)
         }
+        migrator.registerMigration("2026-11-25-log-tree-tiles") { db in
+            try db.execute(sql: """
+                -- The log's Merkle tree as tiles (VerifiableLog's Tiles, after C2SP tlog-tiles):
+                -- tile idx of level holds that level's nodes idx * 16 ..< (idx + 1) * 16,
+                -- concatenated; only levels 0 (the leaves), 4, 8, ... are stored, the nodes between
+                -- are computed from the tile below them. The last tile of a level grows as entries
+                -- are appended; a hash, once stored, never changes (the trigger refuses it).
+                CREATE TABLE log_tree_tiles (
+                    level INTEGER NOT NULL CHECK (level >= 0 AND level % 4 = 0),
+                    idx INTEGER NOT NULL CHECK (idx >= 0),
+                    hashes BLOB NOT NULL CHECK (length(hashes) % 32 = 0 AND length(hashes) BETWEEN 32 AND 512),
+                    PRIMARY KEY (level, idx)
+                ) WITHOUT ROWID;
+                CREATE TRIGGER log_tree_tiles_only_grow BEFORE UPDATE ON log_tree_tiles
+                WHEN NEW.level != OLD.level OR NEW.idx != OLD.idx OR length(NEW.hashes) <= length(OLD.hashes)
+                     OR substr(NEW.hashes, 1, length(OLD.hashes)) != OLD.hashes
+                BEGIN SELECT RAISE(ABORT, 'the log tree only grows'); END;
+                CREATE TRIGGER log_tree_tiles_no_delete BEFORE DELETE ON log_tree_tiles
+                BEGIN SELECT RAISE(ABORT, 'the log tree is append-only'); END;
+                """)
+            try SQLiteVerifiableLog.tileNodeRows(db: db)
+            try db.execute(sql: "DROP TABLE log_tree_nodes")
+        }
         return migrator
     }
 }

@@ -4,16 +4,18 @@ import IdentityGraph
 import Synchronization
 import VerifiableLog
 
-/// The link log as an RFC 9162 Merkle tree in SQLite: table `log_tree_nodes` holds the hash of
-/// every perfect subtree, written in the same transaction as the entry whose leaf completes it.
+/// The link log as an RFC 9162 Merkle tree in SQLite: table `log_tree_tiles` holds the tree's
+/// hashes as tiles (``Tiles``: the leaves and every fourth level, sixteen hashes a row), written in
+/// the same transaction as the entries whose leaves they hold.
 ///
-/// The writer keeps the tree's compact range in memory between transactions. At the first append
-/// of each transaction it checks that the range still describes the stored log (same size, same
-/// last leaf): after an entry another process appended, it reloads the O(log n) nodes. A rolled-back
-/// transaction drops the range, and so does a rolled-back savepoint (``invalidate()``).
+/// The writer keeps the tree's compact range and last tiles in memory between transactions. At
+/// the first append of each transaction it checks that they still describe the stored log (same
+/// size, same last leaf): after an entry another process appended, it reloads them. The tiles an
+/// append changes are written by ``flush(db:)``, which every write transaction that appends calls
+/// before it commits (`SQLiteIdentityStore.write`). A rolled-back transaction drops the state.
 final class SQLiteVerifiableLog: Sendable {
     private struct State {
-        var tree: MerkleTree<PendingNodes>
+        var tree: MerkleTree<TileWriter>
         var lastLeaf: TreeHash?
         /// Checked against the stored log in the current transaction.
         var checked = false
@@ -21,24 +23,31 @@ final class SQLiteVerifiableLog: Sendable {
 
     private let state = Mutex<State?>(nil)
 
-    /// Appends the leaf of the entry just inserted with `sequence`. Inside the entry's transaction.
+    /// Appends the leaf of the entry just inserted with `sequence`. Inside the entry's
+    /// transaction, which calls ``flush(db:)`` before it commits.
     func append(_ entry: LinkLogEntry, db: Database) throws {
         let leaf = TreeHasher.leafHash(of: entry.leafBytes)
         let expected = UInt64(entry.sequence - 1)
         try state.withLock { state in
             if state?.checked != true {
-                var current = state?.tree.size == expected
+                var current = state?.tree.size == expected && state?.tree.store.hasChanges == false
                 if current, expected > 0 {
-                    current = try state?.lastLeaf == Self.node(level: 0, index: expected - 1, db: db)
+                    current = try state?.lastLeaf == TileReader(DatabaseTiles(db: db)).get(level: 0, index: expected - 1)
                 }
                 if !current {
-                    state = State(tree: try MerkleTree(store: PendingNodes(preloading: expected, db: db), size: expected), lastLeaf: nil)
+                    state = State(tree: try MerkleTree(store: TileWriter(size: expected, source: DatabaseTiles(db: db)), size: expected), lastLeaf: nil)
                 }
                 state!.checked = true
                 // Committed: check again next time (another process may write in between).
-                // Rolled back: the range holds leaves the database does not.
+                // Rolled back: the state holds leaves the database does not.
                 db.afterNextTransaction(
-                    onCommit: { [self] _ in self.state.withLock { $0?.checked = false } },
+                    onCommit: { [self] _ in
+                        self.state.withLock { state in
+                            // Tiles appended but never flushed are not in the database: forget them,
+                            // so that the next append finds the tree out of step and says so.
+                            if state?.tree.store.hasChanges == true { state = nil } else { state?.checked = false }
+                        }
+                    },
                     onRollback: { [self] _ in self.invalidate() }
                 )
             } else if state!.tree.size != expected {
@@ -46,20 +55,35 @@ final class SQLiteVerifiableLog: Sendable {
             }
             try state!.tree.append(leafHash: leaf)
             state!.lastLeaf = leaf
-            try state!.tree.store.drain { node in
-                try Self.insertNode(level: node.level, index: node.index, hash: node.hash, db: db)
-            }
         }
     }
 
-    /// Forgets the in-memory range: after a savepoint or transaction rolled back appends.
+    /// Writes the tiles the appends of this transaction changed. Before it commits.
+    func flush(db: Database) throws {
+        try state.withLock { state in
+            guard state?.tree.store.hasChanges == true else { return }
+            try state!.tree.withStore { tiles in try tiles.drain { level, index, hashes in
+                try db.cachedStatement(sql: """
+                    INSERT INTO log_tree_tiles (level, idx, hashes) VALUES (?, ?, ?)
+                    ON CONFLICT (level, idx) DO UPDATE SET hashes = excluded.hashes
+                    """).executeDirect {
+                    $0.bind(Int64(level))
+                    $0.bind(Int64(index))
+                    $0.bind(hashes)
+                }
+            } }
+        }
+    }
+
+    /// Forgets the in-memory state: after a transaction rolled back appends.
     func invalidate() {
         state.withLock { $0 = nil }
     }
 
-    /// Builds the tree of the entries already in `link_log` (for the migration that adds it).
+    /// Builds the tree of the entries already in `link_log` as one node per row in
+    /// `log_tree_nodes` (for the migration that added that table; a later one turns it into tiles).
     static func backfill(db: Database) throws {
-        var tree = try MerkleTree(store: DatabaseNodes(db: db), size: 0)
+        var tree = try MerkleTree(store: NodeRows(db: db), size: 0)
         let cursor = try Row.fetchCursor(db, sql: "SELECT * FROM link_log ORDER BY sequence")
         while let row = try cursor.next() {
             let entry = try SQLiteIdentityStore.logEntry(from: row)
@@ -68,11 +92,38 @@ final class SQLiteVerifiableLog: Sendable {
         }
     }
 
+    /// Moves the tree from `log_tree_nodes` (a row per node) into `log_tree_tiles`: the rows of
+    /// the stored levels, sixteen to a tile.
+    static func tileNodeRows(db: Database) throws {
+        let cursor = try Row.fetchCursor(db, sql: "SELECT level, idx, hash FROM log_tree_nodes WHERE level % \(Tiles.height) = 0 ORDER BY level, idx")
+        var tile: (level: Int, index: UInt64, hashes: [UInt8])?
+        func write() throws {
+            guard let tile else { return }
+            try db.execute(sql: "INSERT INTO log_tree_tiles (level, idx, hashes) VALUES (?, ?, ?)",
+                           arguments: [tile.level, Int64(tile.index), Data(tile.hashes)])
+        }
+        while let row = try cursor.next() {
+            let level: Int = row["level"]
+            let index = UInt64(row["idx"] as Int64)
+            let hash: Data = row["hash"]
+            let offset = Int(index % UInt64(Tiles.width))
+            if tile?.level != level || tile?.index != index / UInt64(Tiles.width) {
+                try write()
+                tile = (level, index / UInt64(Tiles.width), [])
+            }
+            guard tile!.hashes.count == offset * TreeHash.byteCount, hash.count == TreeHash.byteCount else {
+                throw IdentityGraphError.storage("log_tree_nodes has a gap or a malformed node at level \(level), node \(index)")
+            }
+            tile!.hashes += hash
+        }
+        try write()
+    }
+
     // MARK: - Reads
 
     static func treeHead(db: Database) throws -> LogTreeHead {
         let size = UInt64(try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(sequence), 0) FROM link_log") ?? 0)
-        let tree = try MerkleTree(store: DatabaseNodes(db: db), size: size)
+        let tree = try MerkleTree(store: TileReader(DatabaseTiles(db: db)), size: size)
         return LogTreeHead(size: size, root: tree.root.bytes)
     }
 
@@ -96,65 +147,34 @@ final class SQLiteVerifiableLog: Sendable {
         return from == to ? [] : try tree.consistencyProof(from: from, to: to).map(\.bytes)
     }
 
-    private static func openTree(db: Database) throws -> MerkleTree<DatabaseNodes> {
+    private static func openTree(db: Database) throws -> MerkleTree<TileReader<DatabaseTiles>> {
         let size = UInt64(try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(sequence), 0) FROM link_log") ?? 0)
-        return try MerkleTree(store: DatabaseNodes(db: db), size: size)
-    }
-
-    static func insertNode(level: Int, index: UInt64, hash: TreeHash, db: Database) throws {
-        try db.cachedStatement(sql: "INSERT INTO log_tree_nodes (level, idx, hash) VALUES (?, ?, ?)").executeDirect {
-            $0.bind(Int64(level))
-            $0.bind(Int64(index))
-            $0.bind(hash.bytes)
-        }
-    }
-
-    static func node(level: Int, index: UInt64, db: Database) throws -> TreeHash? {
-        guard let data = try Data.fetchOne(
-            db.cachedStatement(sql: "SELECT hash FROM log_tree_nodes WHERE level = ? AND idx = ?"), arguments: [level, Int64(index)]
-        ) else { return nil }
-        return TreeHash(bytes: data)
+        return try MerkleTree(store: TileReader(DatabaseTiles(db: db)), size: size)
     }
 }
 
-/// Nodes read from and written to `log_tree_nodes` directly, inside one database access.
-private struct DatabaseNodes: TreeNodeStore {
+/// Tiles read from `log_tree_tiles` inside one database access.
+struct DatabaseTiles: TileSource {
+    let db: Database
+
+    func tile(level: Int, index: UInt64) throws -> [UInt8]? {
+        try Data.fetchOne(
+            db.cachedStatement(sql: "SELECT hashes FROM log_tree_tiles WHERE level = ? AND idx = ?"), arguments: [level, Int64(index)]
+        ).map { Array($0) }
+    }
+}
+
+/// Nodes written one per row to `log_tree_nodes`, the layout before tiles (for its migration).
+private struct NodeRows: TreeNodeStore {
     let db: Database
 
     func get(level: Int, index: UInt64) throws -> TreeHash? {
-        try SQLiteVerifiableLog.node(level: level, index: index, db: db)
+        try Data.fetchOne(
+            db.cachedStatement(sql: "SELECT hash FROM log_tree_nodes WHERE level = ? AND idx = ?"), arguments: [level, Int64(index)]
+        ).flatMap { TreeHash(bytes: $0) }
     }
 
     mutating func put(level: Int, index: UInt64, hash: TreeHash) throws {
-        try SQLiteVerifiableLog.insertNode(level: level, index: index, hash: hash, db: db)
-    }
-}
-
-/// The writer's store: the compact range's nodes preloaded, new nodes buffered until the
-/// transaction writes them. Used only under the writer's lock.
-private final class PendingNodes: TreeNodeStore, @unchecked Sendable {
-    private var preloaded: [Int: [UInt64: TreeHash]] = [:]
-    private var pending: [(level: Int, index: UInt64, hash: TreeHash)] = []
-
-    init(preloading size: UInt64, db: Database) throws {
-        for (level, index) in TreeMath.perfectSubtrees(size: size) {
-            if let hash = try SQLiteVerifiableLog.node(level: level, index: index, db: db) {
-                preloaded[level, default: [:]][index] = hash
-            }
-        }
-    }
-
-    func get(level: Int, index: UInt64) throws -> TreeHash? {
-        preloaded[level]?[index]
-    }
-
-    func put(level: Int, index: UInt64, hash: TreeHash) throws {
-        pending.append((level, index, hash))
-    }
-
-    /// Hands each node put since the last drain to `body`, in order, and forgets them.
-    func drain(_ body: ((level: Int, index: UInt64, hash: TreeHash)) throws -> Void) rethrows {
-        defer { pending.removeAll(keepingCapacity: true) }
-        for node in pending { try body(node) }
+        try db.execute(sql: "INSERT INTO log_tree_nodes (level, idx, hash) VALUES (?, ?, ?)", arguments: [level, Int64(index), Data(hash.bytes)])
     }
 }

@@ -26,6 +26,8 @@ struct ProfileTests {
         (Profile(givenName: String(repeating: "a", count: 201)), "given_name"),
         (Profile(familyName: "Vir\u{0007}tanen"), "family_name"),
         (Profile(givenName: "An\u{200E}na"), "given_name"),
+        (Profile(givenName: "An\u{7F}na"), "given_name"),
+        (Profile(familyName: "Vir\ttanen"), "family_name"),
     ])
     func invalidFieldsAreNamed(profile: Profile, field: String) {
         #expect(throws: ProfileError.self) { try profile.normalized(today: today) }
@@ -33,6 +35,16 @@ struct ProfileTests {
             _ = try profile.normalized(today: today)
         } catch {
             #expect(error.field == field)
+        }
+    }
+
+    /// ASCII takes a shorter path than other text; both trim and normalize alike.
+    @Test func asciiAndOtherTextNormalizeAlike() throws {
+        for (given, expected) in [
+            ("Anna", "Anna"), ("Anna-Liisa O'Neil", "Anna-Liisa O'Neil"), (" Anna", "Anna"), ("Anna\n", "Anna"),
+            ("Anna\u{00A0}", "Anna"), ("\u{3000}Anna", "Anna"), ("Åsa", "Åsa"), ("A\u{030A}sa", "Åsa"),
+        ] {
+            #expect(try Profile(givenName: given).normalized(today: today).givenName == expected, "\(given.unicodeScalars.map(\.value))")
         }
     }
 

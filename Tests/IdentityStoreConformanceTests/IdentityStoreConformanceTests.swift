@@ -193,6 +193,8 @@ struct IdentityStoreConformanceTests {
 
         #expect(try await store.resolve(email("b@example.com")) == nil)
         #expect(try await store.resolve(email("e@example.com")) == nil)
+        #expect(try await store.customer(batch[1].id) == nil)
+        #expect(try await store.customer(batch[4].id) == nil)
         #expect(try await store.statistics() == StoreStatistics(customers: 3, links: 4, logEntries: 3 + 4))
         let log = try await store.linkLog(customer: nil, after: nil, limit: 100)
         #expect(log.map(\.sequence) == Array(1...7), "sequence numbers have no gaps after refused lines")

@@ -101,6 +101,10 @@ public struct Profile: Sendable, Codable, Equatable {
 
     private static func trimmed(_ value: String?) -> String? {
         guard let value else { return nil }
+        // Starting and ending with a visible ASCII character: nothing to trim (the usual case).
+        if let first = value.utf8.first, let last = value.utf8.last, (0x21...0x7E).contains(first), (0x21...0x7E).contains(last) {
+            return value
+        }
         let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
         return trimmed.isEmpty ? nil : trimmed
     }
@@ -110,10 +114,16 @@ public struct Profile: Sendable, Codable, Equatable {
         guard name.utf8.count <= 200 else {
             throw ProfileError(field: field, reason: "must be at most 200 bytes of UTF-8")
         }
-        guard !name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control || $0.properties.generalCategory == .format }) else {
+        // ASCII, most names: no format characters exist there, the controls are C0 and DEL, and
+        // the string is already in NFC. The general path costs a Foundation string bridge.
+        let ascii = name.utf8.allSatisfy { $0 < 0x80 }
+        let forbidden = ascii
+            ? name.utf8.contains { $0 < 0x20 || $0 == 0x7F }
+            : name.unicodeScalars.contains { $0.properties.generalCategory == .control || $0.properties.generalCategory == .format }
+        guard !forbidden else {
             throw ProfileError(field: field, reason: "must not contain control or formatting characters")
         }
-        return name.precomposedStringWithCanonicalMapping
+        return ascii ? name : name.precomposedStringWithCanonicalMapping
     }
 
     private static func parseDate(_ string: String) -> Date? {

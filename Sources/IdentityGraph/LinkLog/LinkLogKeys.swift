@@ -23,8 +23,17 @@ public struct LinkLogKeys: Sendable {
 
     /// A new customer's key and its wrapped form, which is what the store keeps.
     public func newCustomerKey(for customer: CustomerID) throws -> (key: CustomerLogKey, wrapped: [UInt8]) {
-        let secret = SymmetricKey(size: SymmetricKeySize(bitCount: CustomerLogKey.secretSize * 8)).withUnsafeBytes { Array($0) }
-        let sealed = try AES.GCM.seal(secret, using: wrapKey, authenticating: Array(customer.rawValue.utf8))
+        var random = BufferedRandom(capacity: 128)
+        return try newCustomerKey(for: customer, using: &random)
+    }
+
+    /// A new customer's key and its wrapped form, with the secret and the nonce from `random`.
+    public func newCustomerKey(for customer: CustomerID, using random: inout some RandomNumberGenerator) throws -> (key: CustomerLogKey, wrapped: [UInt8]) {
+        var secret = random.bytes(count: CustomerLogKey.secretSize)
+        defer { secret.withUnsafeMutableBytes { _ = $0.initializeMemory(as: UInt8.self, repeating: 0) } }
+        let sealed = try AES.GCM.seal(
+            secret, using: wrapKey, nonce: AES.GCM.Nonce(data: random.bytes(count: 12)), authenticating: Array(customer.rawValue.utf8)
+        )
         guard let combined = sealed.combined else { throw IdentityGraphError.storage("cannot wrap a customer key") }
         return (try CustomerLogKey(secret: secret), Array(combined))
     }
@@ -79,7 +88,15 @@ public struct CustomerLogKey: Sendable {
     /// the sealed detail cannot be passed off as another customer's or another value's. (The
     /// sequence number is not bound: the detail can be sealed before the write assigns it.)
     public func seal(_ detail: LinkLogDetail, for record: LinkLogRecord) throws -> [UInt8] {
-        let sealed = try AES.GCM.seal(detail.encoded(), using: detailKey, authenticating: Self.associatedData(record))
+        var random = SystemRandomNumberGenerator()
+        return try seal(detail, for: record, using: &random)
+    }
+
+    /// Seals `detail` for `record` under a nonce from `random`.
+    public func seal(_ detail: LinkLogDetail, for record: LinkLogRecord, using random: inout some RandomNumberGenerator) throws -> [UInt8] {
+        let sealed = try AES.GCM.seal(
+            detail.encoded(), using: detailKey, nonce: AES.GCM.Nonce(data: random.bytes(count: 12)), authenticating: Self.associatedData(record)
+        )
         guard let combined = sealed.combined else { throw IdentityGraphError.storage("cannot seal a log detail") }
         return Array(combined)
     }

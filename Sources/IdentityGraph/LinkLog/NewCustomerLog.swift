@@ -25,18 +25,29 @@ public struct NewCustomerLog: Sendable {
     }
 
     public init(for new: NewCustomer, context: ChangeContext, keys: LinkLogKeys) throws {
-        let (key, wrappedKey) = try keys.newCustomerKey(for: new.id)
+        var random = BufferedRandom(capacity: 256)
+        try self.init(for: new, context: context, keys: keys, random: &random)
+    }
+
+    /// The log of `new`, its key and nonces from `random`.
+    public init(for new: NewCustomer, context: ChangeContext, keys: LinkLogKeys, random: inout some RandomNumberGenerator) throws {
+        let (key, wrappedKey) = try keys.newCustomerKey(for: new.id, using: &random)
         let created = LinkLogRecord(time: context.time, actor: context.actor, action: .customerCreated, customerID: new.id, reason: context.reason)
         let name = [new.profile.givenName, new.profile.familyName].compactMap { $0 }.joined(separator: " ")
         self.key = key
         self.wrappedKey = wrappedKey
         self.created = created
-        sealedName = name.isEmpty ? nil : try key.seal(LinkLogDetail(name: name), for: created)
-        links = try new.identifiers.map { item in
+        sealedName = name.isEmpty ? nil : try key.seal(LinkLogDetail(name: name), for: created, using: &random)
+        var links: [Entry] = []
+        links.reserveCapacity(new.identifiers.count)
+        for item in new.identifiers {
             let record = key.record(.linked, identifier: item.identifier, customer: new.id, assurance: item.assurance, context: context)
-            return Entry(record: record, sealedDetail: try key.seal(LinkLogDetail(value: item.identifier.value), for: record),
-                         lookup: keys.lookupHash(item.identifier))
+            links.append(Entry(
+                record: record, sealedDetail: try key.seal(LinkLogDetail(value: item.identifier.value), for: record, using: &random),
+                lookup: keys.lookupHash(item.identifier)
+            ))
         }
+        self.links = links
     }
 
     /// The logs of a batch, computed on all cores but one.
@@ -48,7 +59,8 @@ public struct NewCustomerLog: Sendable {
         let parts = Mutex<[Int: Result<[NewCustomerLog], any Error>]>([:])
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
             let range = (worker * chunk)..<min(customers.count, (worker + 1) * chunk)
-            let part = Result { try customers[range].map { try NewCustomerLog(for: $0, context: context, keys: keys) } }
+            var random = BufferedRandom()
+            let part = Result { try customers[range].map { try NewCustomerLog(for: $0, context: context, keys: keys, random: &random) } }
             parts.withLock { $0[worker] = part }
         }
         var logs: [NewCustomerLog] = []

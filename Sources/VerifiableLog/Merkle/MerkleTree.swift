@@ -58,6 +58,13 @@ public struct MerkleTree<Store: TreeNodeStore> {
         return index
     }
 
+    /// Runs `body` on the node store, for what a store does besides nodes: handing out the
+    /// writes it buffers (``TileWriter/drain(_:)``). `body` must not change the nodes the tree
+    /// has written.
+    public mutating func withStore<Result>(_ body: (inout Store) throws -> Result) rethrows -> Result {
+        try body(&store)
+    }
+
     /// Appends a log entry, hashing it as a leaf first.
     ///
     /// - Parameter entry: The entry's bytes.

@@ -1,4 +1,5 @@
 import Foundation
+import Dispatch
 import GRDB
 import IdentityGraph
 import Synchronization
@@ -10,27 +11,31 @@ import VerifiableLog
 ///
 /// The writer keeps the tree's compact range and last tiles in memory between transactions. At
 /// the first append of each transaction it checks that they still describe the stored log (same
-/// size, same last leaf): after an entry another process appended, it reloads them. The tiles an
-/// append changes are written by ``flush(db:)``, which every write transaction that appends calls
-/// before it commits (`SQLiteIdentityStore.write`). A rolled-back transaction drops the state.
+/// size, same last leaf): after an entry another process appended, it reloads them. An append only
+/// records the entry; ``flush(db:)``, which every write transaction that appends calls before it
+/// commits (`SQLiteIdentityStore.write`), hashes the transaction's entries into the tree and
+/// writes the tiles that changed. A rolled-back transaction drops the state.
 final class SQLiteVerifiableLog: Sendable {
     private struct State {
         var tree: MerkleTree<TileWriter>
         var lastLeaf: TreeHash?
+        /// Entries appended in this transaction, hashed into the tree by ``flush(db:)``.
+        var pending: [LinkLogEntry] = []
         /// Checked against the stored log in the current transaction.
         var checked = false
+
+        var isFlushed: Bool { pending.isEmpty && !tree.store.hasChanges }
     }
 
     private let state = Mutex<State?>(nil)
 
-    /// Appends the leaf of the entry just inserted with `sequence`. Inside the entry's
+    /// Records the entry just inserted with `sequence` for the tree. Inside the entry's
     /// transaction, which calls ``flush(db:)`` before it commits.
     func append(_ entry: LinkLogEntry, db: Database) throws {
-        let leaf = TreeHasher.leafHash(of: entry.leafBytes)
         let expected = UInt64(entry.sequence - 1)
         try state.withLock { state in
             if state?.checked != true {
-                var current = state?.tree.size == expected && state?.tree.store.hasChanges == false
+                var current = state?.tree.size == expected && state?.isFlushed == true
                 if current, expected > 0 {
                     current = try state?.lastLeaf == TileReader(DatabaseTiles(db: db)).get(level: 0, index: expected - 1)
                 }
@@ -43,25 +48,29 @@ final class SQLiteVerifiableLog: Sendable {
                 db.afterNextTransaction(
                     onCommit: { [self] _ in
                         self.state.withLock { state in
-                            // Tiles appended but never flushed are not in the database: forget them,
-                            // so that the next append finds the tree out of step and says so.
-                            if state?.tree.store.hasChanges == true { state = nil } else { state?.checked = false }
+                            // Leaves or tiles never flushed are not in the database: forget them, so
+                            // that the next append reloads the tree and finds it out of step.
+                            if state?.isFlushed == false { state = nil } else { state?.checked = false }
                         }
                     },
                     onRollback: { [self] _ in self.invalidate() }
                 )
-            } else if state!.tree.size != expected {
+            } else if state!.tree.size + UInt64(state!.pending.count) != expected {
                 throw IdentityGraphError.storage("the link log's tree is out of step with its entries")
             }
-            try state!.tree.append(leafHash: leaf)
-            state!.lastLeaf = leaf
+            state!.pending.append(entry)
         }
     }
 
-    /// Writes the tiles the appends of this transaction changed. Before it commits.
+    /// Hashes the entries of this transaction into the tree (a large batch on all cores) and
+    /// writes the tiles that changed. Before the transaction commits.
     func flush(db: Database) throws {
         try state.withLock { state in
-            guard state?.tree.store.hasChanges == true else { return }
+            guard state != nil, !state!.isFlushed else { return }
+            let leaves = Self.leafHashes(state!.pending)
+            state!.pending.removeAll()
+            try state!.tree.append(contentsOf: leaves)
+            state!.lastLeaf = leaves.last ?? state!.lastLeaf
             try state!.tree.withStore { tiles in try tiles.drain { level, index, hashes in
                 try db.cachedStatement(sql: """
                     INSERT INTO log_tree_tiles (level, idx, hashes) VALUES (?, ?, ?)
@@ -73,6 +82,21 @@ final class SQLiteVerifiableLog: Sendable {
                 }
             } }
         }
+    }
+
+    /// The entries' leaf hashes, in order; thousands of them (a bulk import's batch) on all cores,
+    /// while the next batch is being prepared.
+    private static func leafHashes(_ entries: [LinkLogEntry]) -> [TreeHash] {
+        let workers = entries.count < 4_096 ? 1 : max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
+        guard workers > 1 else { return entries.map { TreeHasher.leafHash(of: $0.leafBytes) } }
+        let chunk = (entries.count + workers - 1) / workers
+        let parts = Mutex<[Int: [TreeHash]]>([:])
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            let range = (worker * chunk)..<min(entries.count, (worker + 1) * chunk)
+            let part = entries[range].map { TreeHasher.leafHash(of: $0.leafBytes) }
+            parts.withLock { $0[worker] = part }
+        }
+        return parts.withLock { parts in (0..<workers).flatMap { parts[$0] ?? [] } }
     }
 
     /// Forgets the in-memory state: after a transaction rolled back appends.

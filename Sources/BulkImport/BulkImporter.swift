@@ -144,7 +144,8 @@ public struct BulkImporter: Sendable {
     func prepareLine(number: Int, text: String, decoder: JSONDecoder, random: inout BufferedRandom) -> PreparedLine {
         let line: ImportLine
         do {
-            line = try decoder.decode(ImportLine.self, from: Data(text.utf8))
+            // The usual shape without JSONDecoder; anything else (and every refusal) through it.
+            line = try ImportLineParser.parse(text) ?? decoder.decode(ImportLine.self, from: Data(text.utf8))
         } catch let error as DecodingError {
             return PreparedLine(number: number, rejection: Self.describe(error))
         } catch {

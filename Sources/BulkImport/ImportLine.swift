@@ -7,8 +7,8 @@ import IdentityGraph
 /// ```json
 /// {"identifiers": [{"kind": "email", "value": "anna@example.com", "assurance": "verified"}], "profile": {"given_name": "Anna"}}
 /// ```
-struct ImportLine: Decodable {
-    struct Item: Decodable {
+struct ImportLine: Decodable, Equatable {
+    struct Item: Decodable, Equatable {
         var kind: String
         var namespace: String?
         var value: String

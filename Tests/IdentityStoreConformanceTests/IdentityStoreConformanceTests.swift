@@ -200,6 +200,41 @@ struct IdentityStoreConformanceTests {
         #expect(log.map(\.sequence) == Array(1...7), "sequence numbers have no gaps after refused lines")
     }
 
+    /// A batch decides its customers in order, as if written one by one: an identifier claimed
+    /// by a line that is itself refused stays free for a later line, whatever order a store
+    /// writes the rows in.
+    @Test(arguments: StoreBackend.allCases)
+    func importDecidesEachLineAsIfWrittenInOrder(backend: StoreBackend) async throws {
+        let store = try backend.make()
+        let existing = try await store.createCustomer(newCustomer(email("taken@example.com")), context: context())
+        let batch = [
+            newCustomer(email("a@example.com"), email("taken@example.com")),            // refused: the graph has taken@
+            newCustomer(email("a@example.com"), phone("+358401111111"), assurance: .verified), // a@ is free again
+            newCustomer(phone("+358401111111")),                                        // refused: line 1 has it
+            newCustomer(email("b@example.com")),
+            newCustomer(email("c@example.com"), email("b@example.com")),                // refused: line 3 has b@
+            newCustomer(email("c@example.com")),                                        // c@ is free again
+        ]
+        let results = try await store.importCustomers(batch, context: context("import"))
+        #expect(results[0] == .failure(.conflict(kind: .email, namespace: nil, owner: existing.id, requested: nil)))
+        #expect(try results[1].get() == batch[1].id)
+        #expect(results[2] == .failure(.conflict(kind: .phone, namespace: nil, owner: batch[1].id, requested: nil)))
+        #expect(try results[3].get() == batch[3].id)
+        #expect(results[4] == .failure(.conflict(kind: .email, namespace: nil, owner: batch[3].id, requested: nil)))
+        #expect(try results[5].get() == batch[5].id)
+
+        let a = try #require(try await store.resolve(email("a@example.com")))
+        #expect(a.customerID == batch[1].id)
+        #expect(a.links.first { $0.identifier == email("a@example.com") }?.provenance.assurance == .verified)
+        #expect(try await store.resolve(email("c@example.com"))?.customerID == batch[5].id)
+        #expect(try await store.resolve(email("taken@example.com"))?.customerID == existing.id)
+        for refused in [0, 2, 4] { #expect(try await store.customer(batch[refused].id) == nil) }
+        #expect(try await store.statistics() == StoreStatistics(customers: 4, links: 5, logEntries: 4 + 5))
+        let log = try await store.linkLog(customer: nil, after: nil, limit: 100)
+        #expect(log.map(\.sequence) == Array(1...9))
+        #expect(log.dropFirst(2).map(\.record.customerID) == [batch[1].id, batch[1].id, batch[1].id, batch[3].id, batch[3].id, batch[5].id, batch[5].id])
+    }
+
     /// A first load into an empty graph may run as one bulk load (SQLite builds three indexes at
     /// its end): afterwards every read answers as after row-by-row writes, including the reads
     /// those indexes serve, and a load that fails midway keeps what it wrote.

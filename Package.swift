@@ -157,9 +157,13 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // BulkImport: NDJSON customer files through the same rules as the API.
+        // JSONScanning: a strict JSON byte reader for fast paths that fall back to JSONDecoder.
+        .target(name: "JSONScanning", swiftSettings: swiftSettings),
+        // SeededRandom: reproducible pseudo-random numbers for generated data (never for secrets).
+        .target(name: "SeededRandom", swiftSettings: swiftSettings),
         .target(
             name: "BulkImport",
-            dependencies: ["Identifiers", "IdentityGraph"],
+            dependencies: ["Identifiers", "IdentityGraph", "JSONScanning"],
             swiftSettings: swiftSettings
         ),
         // SolmuHTTP: the HTTP surface (OAuth, OIDC discovery, Solmu API, health, metrics).
@@ -191,6 +195,7 @@ let package = Package(
             name: "SolmuCLI",
             dependencies: [
                 "Identifiers",
+                "JSONScanning",
                 "IdentityGraph",
                 "Channels",
                 "Policies",
@@ -221,14 +226,16 @@ let package = Package(
         // The benchmark program: seeds data through `solmu import`, then measures with wrk.
         .executableTarget(
             name: "SolmuBenchmark",
-            dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["SeededRandom", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: swiftSettings
         ),
 
         .testTarget(name: "CodedErrorsTests", dependencies: ["CodedErrors"], swiftSettings: swiftSettings),
-        .testTarget(name: "IdentifiersTests", dependencies: ["Identifiers"], swiftSettings: swiftSettings),
+        .testTarget(name: "JSONScanningTests", dependencies: ["JSONScanning"], swiftSettings: swiftSettings),
+        .testTarget(name: "SeededRandomTests", dependencies: ["SeededRandom"], swiftSettings: swiftSettings),
+        .testTarget(name: "IdentifiersTests", dependencies: ["Identifiers", "SeededRandom"], swiftSettings: swiftSettings),
         .testTarget(name: "IdentityGraphTests", dependencies: ["IdentityGraph", "Identifiers"], swiftSettings: swiftSettings),
-        .testTarget(name: "DuplicateDetectionTests", dependencies: ["DuplicateDetection", "IdentityGraph", "Identifiers"], swiftSettings: swiftSettings),
+        .testTarget(name: "DuplicateDetectionTests", dependencies: ["DuplicateDetection", "IdentityGraph", "Identifiers", "SeededRandom"], swiftSettings: swiftSettings),
         .testTarget(name: "VerifiableLogTests", dependencies: ["VerifiableLog"], swiftSettings: swiftSettings),
         .testTarget(name: "ChannelsTests", dependencies: ["Channels", "Identifiers", "IdentityGraph"], swiftSettings: swiftSettings),
         .testTarget(name: "PoliciesTests", dependencies: ["Policies", "Channels", "Identifiers", "IdentityGraph"], swiftSettings: swiftSettings),
@@ -267,7 +274,7 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "BulkImportTests", dependencies: ["BulkImport", "IdentityGraph", "Identifiers", "SQLiteStore"], swiftSettings: swiftSettings),
+        .testTarget(name: "BulkImportTests", dependencies: ["BulkImport", "IdentityGraph", "Identifiers", "SQLiteStore", "SeededRandom"], swiftSettings: swiftSettings),
         .testTarget(
             name: "SolmuHTTPTests",
             dependencies: [

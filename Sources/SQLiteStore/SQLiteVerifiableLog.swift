@@ -1,5 +1,4 @@
 import Foundation
-import Dispatch
 import GRDB
 import IdentityGraph
 import Synchronization
@@ -18,7 +17,6 @@ import VerifiableLog
 final class SQLiteVerifiableLog: Sendable {
     private struct State {
         var tree: MerkleTree<TileWriter>
-        var lastLeaf: TreeHash?
         /// Entries appended in this transaction, hashed into the tree by ``flush(db:)``.
         var pending: [LinkLogEntry] = []
         /// Checked against the stored log in the current transaction.
@@ -37,10 +35,11 @@ final class SQLiteVerifiableLog: Sendable {
             if state?.checked != true {
                 var current = state?.tree.size == expected && state?.isFlushed == true
                 if current, expected > 0 {
-                    current = try state?.lastLeaf == TileReader(DatabaseTiles(db: db)).get(level: 0, index: expected - 1)
+                    // The last leaf in memory (the writer's last tile) against the stored one.
+                    current = try state?.tree.store.get(level: 0, index: expected - 1) == TileReader(DatabaseTiles(db: db)).get(level: 0, index: expected - 1)
                 }
                 if !current {
-                    state = State(tree: try MerkleTree(store: TileWriter(size: expected, source: DatabaseTiles(db: db)), size: expected), lastLeaf: nil)
+                    state = State(tree: try MerkleTree(store: TileWriter(size: expected, source: DatabaseTiles(db: db)), size: expected))
                 }
                 state!.checked = true
                 // Committed: check again next time (another process may write in between).
@@ -70,7 +69,6 @@ final class SQLiteVerifiableLog: Sendable {
             let leaves = Self.leafHashes(state!.pending)
             state!.pending.removeAll()
             try state!.tree.append(contentsOf: leaves)
-            state!.lastLeaf = leaves.last ?? state!.lastLeaf
             try state!.tree.withStore { tiles in try tiles.drain { level, index, hashes in
                 try db.cachedStatement(sql: """
                     INSERT INTO log_tree_tiles (level, idx, hashes) VALUES (?, ?, ?)
@@ -87,16 +85,10 @@ final class SQLiteVerifiableLog: Sendable {
     /// The entries' leaf hashes, in order; thousands of them (a bulk import's batch) on all cores,
     /// while the next batch is being prepared.
     private static func leafHashes(_ entries: [LinkLogEntry]) -> [TreeHash] {
-        let workers = entries.count < 4_096 ? 1 : max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
-        guard workers > 1 else { return entries.map { TreeHasher.leafHash(of: $0.leafBytes) } }
-        let chunk = (entries.count + workers - 1) / workers
-        let parts = Mutex<[Int: [TreeHash]]>([:])
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            let range = (worker * chunk)..<min(entries.count, (worker + 1) * chunk)
-            let part = entries[range].map { TreeHasher.leafHash(of: $0.leafBytes) }
-            parts.withLock { $0[worker] = part }
+        let workers = entries.count < 4_096 ? 1 : min(ProcessInfo.processInfo.activeProcessorCount, 8)
+        return ConcurrentChunks.map(count: entries.count, workers: workers) { range in
+            entries[range].map { TreeHasher.leafHash(of: $0.leafBytes) }
         }
-        return parts.withLock { parts in (0..<workers).flatMap { parts[$0] ?? [] } }
     }
 
     /// Forgets the in-memory state: after a transaction rolled back appends.

@@ -1,3 +1,4 @@
+import SeededRandom
 import Foundation
 
 /// The generated customers file and the identifiers sampled from it for the resolve load.

@@ -1,3 +1,5 @@
+import SeededRandom
+
 /// One generated customer: three identifiers that are unique across the data set, and a profile.
 ///
 /// A customer is a pure function of the seed and its index, so the sample of identifiers to query

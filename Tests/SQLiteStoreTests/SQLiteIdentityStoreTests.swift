@@ -12,15 +12,7 @@ struct SQLiteIdentityStoreTests {
     let keys = LinkLogKeys(master: SymmetricKey(data: Data(repeating: 1, count: 32)))
 
     func sqlite(_ sql: String) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        process.arguments = [path, sql]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))
+        try SQLiteShell.run(sql, database: path)
     }
 
     @Test func createsTheDatabaseInWALModeWithTheIdentifierIndex() async throws {

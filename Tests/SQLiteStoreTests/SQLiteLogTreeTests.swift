@@ -14,20 +14,7 @@ struct SQLiteLogTreeTests {
     let keys = LinkLogKeys(master: SymmetricKey(data: Data(repeating: 2, count: 32)))
 
     func sqlite(_ sql: String) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        process.arguments = [path]
-        let input = Pipe()
-        let output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        input.fileHandleForWriting.write(Data(sql.utf8))
-        try input.fileHandleForWriting.close()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, text.trimmingCharacters(in: .whitespacesAndNewlines))
+        try SQLiteShell.run(sql, database: path)
     }
 
     /// Creates `count` customers of three identifiers each: four entries apiece.

@@ -1,7 +1,5 @@
 public import Foundation
 public import Identifiers
-import Synchronization
-import Dispatch
 
 /// What a new customer's link-log entries need from cryptography, computed before the store's
 /// write transaction (and for a batch, on all cores but one): their key and its wrapped form, the
@@ -55,19 +53,9 @@ public struct NewCustomerLog: Sendable {
         // All cores but one: a bulk import computes a batch while the store's writer (one thread)
         // writes the previous one.
         let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount - 1, customers.count / 1_000 + 1))
-        let chunk = (customers.count + workers - 1) / workers
-        let parts = Mutex<[Int: Result<[NewCustomerLog], any Error>]>([:])
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            let range = (worker * chunk)..<min(customers.count, (worker + 1) * chunk)
+        return try ConcurrentChunks.map(count: customers.count, workers: workers) { range throws(any Error) in
             var random = BufferedRandom()
-            let part = Result { try customers[range].map { try NewCustomerLog(for: $0, context: context, keys: keys, random: &random) } }
-            parts.withLock { $0[worker] = part }
+            return try customers[range].map { try NewCustomerLog(for: $0, context: context, keys: keys, random: &random) }
         }
-        var logs: [NewCustomerLog] = []
-        logs.reserveCapacity(customers.count)
-        for worker in 0..<workers {
-            if let part = parts.withLock({ $0[worker] }) { logs += try part.get() }
-        }
-        return logs
     }
 }

@@ -1,3 +1,4 @@
+import SeededRandom
 import DuplicateDetection
 import Foundation
 import Identifiers

@@ -1,23 +1,12 @@
 import Foundation
 import Testing
 @testable import Identifiers
+import SeededRandom
 
 /// Writes Solmu's phone results for many inputs to a JSON Lines file that
 /// `Tests/interop/phone_crosscheck.py` compares with libphonenumber.
 @Suite struct PhoneCrossCheckTests {
     static let regions = ["FI", "SE", "NO", "DK", "DE", "GB", "US"]
-
-    /// A small deterministic generator so the corpus is the same on every run.
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
 
     /// Hand-picked inputs per region (valid, too short, too long, trunk prefix, 00, +, foreign).
     static let handPicked: [String: [String]] = [
@@ -35,7 +24,7 @@ import Testing
         for region in regions {
             for input in handPicked[region] ?? [] { cases.append((input, region)) }
         }
-        var random = SplitMix(state: 0x5017_0001)
+        var random = SeededGenerator(seed: 0x5017_0001) // the corpus is the same on every run
         for region in regions {
             let plan = NumberingPlan.byRegion[region]!
             let minimum = plan.acceptedLengths.first!

@@ -1,0 +1,24 @@
+import Foundation
+
+/// The `sqlite3` shell, to look at and tamper with a database as an operator (or an attacker with
+/// the file) could, outside the store.
+enum SQLiteShell {
+    /// Runs `sql` (fed on standard input, so it may be long) against the database at `path`;
+    /// returns the exit status and what it printed, standard error included, trimmed.
+    static func run(_ sql: String, database path: String) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        process.arguments = [path]
+        let input = Pipe()
+        let output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        input.fileHandleForWriting.write(Data(sql.utf8))
+        try input.fileHandleForWriting.close()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return (process.terminationStatus, text.trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+}

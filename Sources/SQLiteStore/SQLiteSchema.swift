@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 /// The SQLite schema, as ordered migrations. A migration, once released, never changes.
@@ -314,6 +315,44 @@ enum SQLiteSchema {
             try SQLiteVerifiableLog.tileNodeRows(db: db)
             try db.execute(sql: "DROP TABLE log_tree_nodes")
         }
+        migrator.registerMigration("2026-11-26-graph-tables-with-rowid") { db in
+            // customers and links become rowid tables: the rows are appended in insertion order and
+            // their primary keys live in separate, narrow indexes (an identifier or customer id and
+            // a rowid). Customer ids and identifiers are random, so every insert lands at a random
+            // place in its key's B-tree, and every batch of a bulk import dirties most of that
+            // B-tree's pages; with whole rows as the keyed B-tree that was most of the database.
+            // The narrow indexes are about a fifth (customers) and half (links) the size of those
+            // rows, so a batch dirties, and writes to the WAL, far fewer pages (docs/performance.md,
+            // "Import: the third round"). A lookup by key reads the index, then the row by rowid.
+            try rebuildAsRowidTable("customers", db: db)
+            try rebuildAsRowidTable("links", db: db)
+        }
         return migrator
+    }
+
+    /// Rebuilds the `WITHOUT ROWID` table `name` as a rowid table: its own stored definition (every
+    /// column, default, constraint and foreign key, as the migrations left it) without the
+    /// `WITHOUT ROWID`, every row copied in primary-key order, and its indexes created again from
+    /// their stored definitions. The migrator's deferred foreign key check runs before the commit.
+    static func rebuildAsRowidTable(_ name: String, db: Database) throws {
+        let rebuilt = "\(name)_with_rowid"
+        // The name is stored as written, or quoted when an ALTER TABLE … RENAME set it.
+        guard
+            let definition = try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", arguments: [name]),
+            let head = ["CREATE TABLE \(name) (", "CREATE TABLE \"\(name)\" ("].first(where: definition.hasPrefix),
+            let withoutRowid = definition.range(of: "WITHOUT ROWID", options: [.anchored, .backwards])
+        else {
+            throw SQLiteStoreError.cannotOpen("table \(name) is not the WITHOUT ROWID table this migration expects")
+        }
+        var rowidDefinition = definition
+        rowidDefinition.removeSubrange(withoutRowid)
+        rowidDefinition.replaceSubrange(rowidDefinition.startIndex..<rowidDefinition.index(rowidDefinition.startIndex, offsetBy: head.count), with: "CREATE TABLE \(rebuilt) (")
+        let indexes = try String.fetchAll(db, sql: "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL", arguments: [name])
+        try db.execute(sql: rowidDefinition)
+        // A WITHOUT ROWID table is read in primary-key order, so the new key index is built sorted.
+        try db.execute(sql: "INSERT INTO \(rebuilt) SELECT * FROM \(name)")
+        try db.execute(sql: "DROP TABLE \(name)")
+        try db.execute(sql: "ALTER TABLE \(rebuilt) RENAME TO \(name)")
+        for index in indexes { try db.execute(sql: index) }
     }
 }

@@ -20,7 +20,85 @@ struct SQLiteIdentityStoreTests {
         try await store.ping()
         #expect(try sqlite("PRAGMA journal_mode;").output.trimmingCharacters(in: .whitespacesAndNewlines) == "wal")
         let plan = try sqlite("EXPLAIN QUERY PLAN SELECT customer_id FROM links WHERE kind = 'email' AND namespace = '' AND value = 'a@example.com';").output
-        #expect(plan.contains("USING PRIMARY KEY (kind=? AND namespace=? AND value=?)"), "lookup uses the identifier index: \(plan)")
+        #expect(plan.contains("USING INDEX sqlite_autoindex_links_1 (kind=? AND namespace=? AND value=?)"), "lookup uses the identifier index: \(plan)")
+        let customerPlan = try sqlite("EXPLAIN QUERY PLAN SELECT created_at FROM customers WHERE id = 'cus_x';").output
+        #expect(customerPlan.contains("USING INDEX sqlite_autoindex_customers_1 (id=?)"), "\(customerPlan)")
+        #expect(try graphTableDefinitions().allSatisfy { !$0.contains("WITHOUT ROWID") }, "customers and links are rowid tables")
+    }
+
+    /// The `CREATE TABLE` statements of customers and links.
+    func graphTableDefinitions() throws -> [String] {
+        let result = try sqlite("SELECT sql FROM sqlite_master WHERE type = 'table' AND name IN ('customers', 'links') ORDER BY name;")
+        #expect(result.status == 0, "\(result.output)")
+        return result.output.components(separatedBy: "CREATE TABLE").dropFirst().map { "CREATE TABLE" + $0 }
+    }
+
+    /// `quotedNames`: the tables' stored definitions name them in quotes, as after an `ALTER TABLE …
+    /// RENAME`; otherwise as the first migration wrote them.
+    @Test(arguments: [false, true])
+    func movesWithoutRowidGraphTablesToRowidTables(quotedNames: Bool) async throws {
+        let email = { (value: String) in Identifier(trustedKind: .email, namespace: nil, value: value) }
+        let card = Identifier(trustedKind: .loyaltyCard, namespace: "plussa", value: "6012345678901234")
+        let (anna, bert): (CustomerID, CustomerID)
+        let merge: MergeID
+        do {
+            let store = try SQLiteIdentityStore(path: path, rules: .default, keys: keys)
+            let context = ChangeContext(actor: "test")
+            anna = try await store.createCustomer(
+                NewCustomer(identifiers: [.init(identifier: email("anna@example.com"), assurance: .verified), .init(identifier: card, assurance: .asserted)],
+                            profile: Profile(givenName: "Anna")),
+                context: context
+            ).id
+            bert = try await store.createCustomer(NewCustomer(identifiers: [.init(identifier: email("bert@example.com"), assurance: .asserted)]), context: context).id
+            merge = try await store.merge(survivor: anna, duplicate: bert, context: context).id
+        }
+        let dump = "SELECT * FROM customers ORDER BY id; SELECT * FROM links ORDER BY kind, namespace, value;"
+        let before = try sqlite(dump).output
+        let indexesBefore = try indexes()
+        // Put the tables back as the migrations before this one left them: WITHOUT ROWID.
+        let downgrade = try sqlite("""
+            CREATE TABLE old_customers (id TEXT PRIMARY KEY NOT NULL, created_at INTEGER NOT NULL, profile TEXT,
+                status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'merged', 'erased')),
+                merged_into TEXT, merge_id TEXT, erased_at INTEGER, log_key BLOB) WITHOUT ROWID;
+            INSERT INTO old_customers SELECT id, created_at, profile, status, merged_into, merge_id, erased_at, log_key FROM customers;
+            DROP TABLE customers;
+            ALTER TABLE old_customers RENAME TO customers;
+            CREATE INDEX customers_by_merged_into ON customers(merged_into) WHERE merged_into IS NOT NULL;
+            CREATE TABLE old_links (kind TEXT NOT NULL, namespace TEXT NOT NULL, value TEXT NOT NULL,
+                customer_id TEXT NOT NULL REFERENCES customers(id), channel TEXT NOT NULL,
+                assurance TEXT NOT NULL CHECK (assurance IN ('inferred', 'asserted', 'verified')), linked_at INTEGER NOT NULL,
+                PRIMARY KEY (kind, namespace, value)) WITHOUT ROWID;
+            INSERT INTO old_links SELECT kind, namespace, value, customer_id, channel, assurance, linked_at FROM links;
+            DROP TABLE links;
+            ALTER TABLE old_links RENAME TO links;
+            CREATE INDEX links_by_customer ON links(customer_id);
+            DELETE FROM grdb_migrations WHERE identifier = '2026-11-26-graph-tables-with-rowid';
+            """ + (quotedNames ? "" : """
+            PRAGMA writable_schema = ON;
+            UPDATE sqlite_master SET sql = replace(sql, 'CREATE TABLE "' || name || '"', 'CREATE TABLE ' || name)
+                WHERE type = 'table' AND name IN ('customers', 'links');
+            PRAGMA writable_schema = OFF;
+            """))
+        #expect(downgrade.status == 0, "\(downgrade.output)")
+        let head = quotedNames ? "CREATE TABLE \"" : "CREATE TABLE "
+        #expect(try graphTableDefinitions().map { $0.hasPrefix(head + "customers") || $0.hasPrefix(head + "links") } == [true, true])
+        #expect(try graphTableDefinitions().filter { $0.contains("WITHOUT ROWID") }.count == 2)
+        #expect(try sqlite(dump).output == before)
+
+        let store = try SQLiteIdentityStore(path: path, rules: .default, keys: keys)
+        #expect(try graphTableDefinitions().count == 2)
+        #expect(try graphTableDefinitions().allSatisfy { !$0.contains("WITHOUT ROWID") })
+        #expect(try sqlite(dump).output == before, "every row as it was")
+        #expect(try indexes() == indexesBefore)
+        #expect(try sqlite("PRAGMA foreign_key_check;").output.isEmpty)
+        // The graph works as before: resolve (through the merge), conflicts, new customers.
+        #expect(try await store.resolve(email("bert@example.com"))?.customerID == anna)
+        #expect(try await store.customerStatus(bert) == .merged(into: anna, merge: merge))
+        let carl = try await store.createCustomer(NewCustomer(identifiers: [.init(identifier: email("carl@example.com"), assurance: .asserted)]), context: ChangeContext(actor: "test")).id
+        await #expect(throws: IdentityGraphError.conflict(kind: .loyaltyCard, namespace: "plussa", owner: anna, requested: carl)) {
+            _ = try await store.link(card, to: carl, assurance: .asserted, context: ChangeContext(actor: "test"))
+        }
+        #expect(try await store.statistics().links == 4)
     }
 
     @Test func theLinkLogIsAppendOnly() async throws {

@@ -6,14 +6,9 @@ import SQLiteStore
 import Testing
 
 /// SQLite-specific behaviour; the shared contract is in IdentityStoreConformanceTests.
-struct SQLiteIdentityStoreTests {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("solmu-sqlite-\(UUID().uuidString)")
-    var path: String { directory.appendingPathComponent("nested/solmu.sqlite").path }
+struct SQLiteIdentityStoreTests: SQLiteFileSuite {
+    let path = Self.temporaryPath("solmu-sqlite", file: "nested/solmu.sqlite")
     let keys = LinkLogKeys(master: SymmetricKey(data: Data(repeating: 1, count: 32)))
-
-    func sqlite(_ sql: String) throws -> (status: Int32, output: String) {
-        try SQLiteShell.run(sql, database: path)
-    }
 
     @Test func createsTheDatabaseInWALModeWithTheIdentifierIndex() async throws {
         let store = try SQLiteIdentityStore(path: path, rules: .default, keys: keys)

@@ -8,14 +8,9 @@ import VerifiableLog
 
 /// The link log's tree as SQLite stores it: tiles that only grow, and the move from the node
 /// rows of earlier versions.
-struct SQLiteLogTreeTests {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("solmu-sqlite-tree-\(UUID().uuidString)")
-    var path: String { directory.appendingPathComponent("solmu.sqlite").path }
+struct SQLiteLogTreeTests: SQLiteFileSuite {
+    let path = Self.temporaryPath("solmu-sqlite-tree")
     let keys = LinkLogKeys(master: SymmetricKey(data: Data(repeating: 2, count: 32)))
-
-    func sqlite(_ sql: String) throws -> (status: Int32, output: String) {
-        try SQLiteShell.run(sql, database: path)
-    }
 
     /// Creates `count` customers of three identifiers each: four entries apiece.
     func populate(_ store: SQLiteIdentityStore, count: Int, from first: Int = 0) async throws {

@@ -22,3 +22,21 @@ enum SQLiteShell {
         return (process.terminationStatus, text.trimmingCharacters(in: .whitespacesAndNewlines))
     }
 }
+
+/// A test suite that works on a database file of its own, at `path`, and looks at it with the shell.
+protocol SQLiteFileSuite {
+    var path: String { get }
+}
+
+extension SQLiteFileSuite {
+    /// Runs `sql` with the `sqlite3` shell against this suite's database.
+    func sqlite(_ sql: String) throws -> (status: Int32, output: String) {
+        try SQLiteShell.run(sql, database: path)
+    }
+
+    /// A database path under a new temporary directory named after `label`; the store creates
+    /// the directories and the file.
+    static func temporaryPath(_ label: String, file: String = "solmu.sqlite") -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("\(label)-\(UUID().uuidString)").appendingPathComponent(file).path
+    }
+}

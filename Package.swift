@@ -254,7 +254,15 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "SQLiteStoreTests", dependencies: ["SQLiteStore", "IdentityGraph", "Identifiers", "VerifiableLog"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SQLiteStoreTests",
+            dependencies: [
+                "SQLiteStore", "IdentityGraph", "Identifiers", "VerifiableLog",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "PostgresStoreTests",
             dependencies: [

@@ -84,7 +84,7 @@ struct SQLiteLogTreeTests: SQLiteFileSuite {
         var rows: [String] = []
         for level in 0..<64 {
             var index: UInt64 = 0
-            while let hash = try expected.store.get(level: level, index: index) {
+            while let hash = expected.store.get(level: level, index: index) {
                 rows.append("(\(level), \(index), X'\(hash.bytes.map { String(format: "%02x", $0) }.joined())')")
                 index += 1
             }

@@ -14,7 +14,6 @@ public struct BulkImporter: Sendable {
     public var normalizer: IdentifierNormalizer
     /// Recorded as the actor of every link-log entry.
     public var actor: String
-    /// The most customers in one transaction (the first batches are smaller: ``BatchSizes``).
     public var batchSize: Int
     public var defaultAssurance: Assurance
 
@@ -52,12 +51,10 @@ public struct BulkImporter: Sendable {
         progress: @Sendable (ImportReport) -> Void
     ) async throws {
         var lineNumber = 0
-        var sizes = BatchSizes(largest: batchSize)
         func nextBatch() -> [(Int, Substring)] {
-            let size = sizes.next()
             var batch: [(Int, Substring)] = []
-            batch.reserveCapacity(size)
-            while batch.count < size, let line = reader.nextLine() {
+            batch.reserveCapacity(batchSize)
+            while batch.count < batchSize, let line = reader.nextLine() {
                 lineNumber += 1
                 if !line.allSatisfy(\.isWhitespace) { batch.append((lineNumber, line)) }
             }
@@ -197,30 +194,6 @@ public struct BulkImporter: Sendable {
     private static func seconds(since start: ContinuousClock.Instant) -> Double {
         let elapsed = ContinuousClock.now - start
         return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-    }
-}
-
-/// The sizes of an import's batches, one after the other: `largest / 16` first, then each a
-/// quarter larger than the one before, up to `largest`.
-///
-/// The store's writer has nothing to do until the first batch is prepared, which on one core
-/// takes about as long as writing it (a full first batch of 50,000 customers: 2 to 3 s of a
-/// million-customer import). A small first batch gets the writer going at once, and a batch at
-/// most a quarter larger than the one being written is prepared by the time the writer is done
-/// with it, so the writer does not wait again.
-struct BatchSizes {
-    let largest: Int
-    private var upcoming: Int
-
-    init(largest: Int) {
-        self.largest = max(1, largest)
-        upcoming = max(1, self.largest / 16)
-    }
-
-    mutating func next() -> Int {
-        let size = upcoming
-        upcoming = min(largest, max(size + 1, size + size / 4))
-        return size
     }
 }
 

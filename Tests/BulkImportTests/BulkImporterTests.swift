@@ -1,4 +1,4 @@
-@testable import BulkImport
+import BulkImport
 import Crypto
 import Foundation
 import Identifiers
@@ -78,18 +78,5 @@ struct BulkImporterTests {
         #expect(report.rejected == 0)
         let log = try await store.linkLog(customer: nil, after: nil, limit: 10_000)
         #expect(log.map(\.sequence) == Array(1...7_500))
-    }
-
-    @Test(arguments: [1, 3, 16, 400, 50_000, 100_000])
-    func batchesStartSmallAndGrowByAQuarterToTheLargest(largest: Int) {
-        var sizes = BatchSizes(largest: largest)
-        let run = (0..<80).map { _ in sizes.next() }
-        #expect(run[0] == max(1, largest / 16))
-        #expect(run.allSatisfy { (1...largest).contains($0) })
-        #expect(run.last == largest, "the largest is reached and kept")
-        for (size, following) in zip(run, run.dropFirst()) where size < largest {
-            #expect(following > size, "a batch below the largest is followed by a larger one")
-            #expect(following <= max(size + 1, size + size / 4), "and at most a quarter larger")
-        }
     }
 }

@@ -41,7 +41,7 @@ struct Import: AsyncParsableCommand {
     @Option(help: "The assurance of identifiers whose line does not say: inferred, asserted or verified.")
     var assurance: String = "asserted"
 
-    @Option(help: "The most customers per transaction; the first batches are smaller, so that writing starts at once. Large batches write each touched index page once per batch.")
+    @Option(help: "Customers per transaction. Large batches write each touched index page once per batch.")
     var batchSize: Int = 50_000
 
     @Flag(help: "Print no progress.")

@@ -12,8 +12,8 @@ import IdentityGraph
 /// through temporary copies, and the per-statement observation and cancellation checks) cost more
 /// than SQLite's insert itself: a bulk import spent about as much of the writer's time there as in
 /// SQLite's B-trees. The statements still come from GRDB's per-connection cache, so their
-/// lifetime is GRDB's; a statement is reset before and after each run, so GRDB's own next
-/// `execute(arguments:)` finds it as it left it. Used only inside a write access, on the writer's
+/// lifetime is GRDB's; a statement is reset before each run, and reset with its bindings cleared
+/// after it, so GRDB's own next `execute(arguments:)` finds it as it left it. Used only inside a write access, on the writer's
 /// queue, and never for statements that change the schema or the transaction state.
 extension Statement {
     /// Runs the statement once with the values `bind` sets, expecting no rows.

@@ -13,8 +13,9 @@ import IdentityGraph
 /// than SQLite's insert itself: a bulk import spent about as much of the writer's time there as in
 /// SQLite's B-trees. The statements still come from GRDB's per-connection cache, so their
 /// lifetime is GRDB's; a statement is reset before each run, and reset with its bindings cleared
-/// after it, so GRDB's own next `execute(arguments:)` finds it as it left it. Used only inside a write access, on the writer's
-/// queue, and never for statements that change the schema or the transaction state.
+/// after it, so GRDB's own next `execute(arguments:)` finds it as it left it. Used only inside a
+/// write access, on the writer's queue, and never for statements that change the schema or the
+/// transaction state.
 extension Statement {
     /// Runs the statement once with the values `bind` sets, expecting no rows.
     func executeDirect(_ bind: (inout DirectBindings) -> Void) throws {
@@ -71,12 +72,14 @@ struct DirectBindings {
 
     private let statement: OpaquePointer
     private var index: Int32 = 0
-    private let arena: UnsafeMutableRawBufferPointer
-    private var used = 0
+    private let arena: UnsafeMutableRawPointer
+    private var remaining = arenaSize
 
+    /// - Parameter arena: ``arenaSize`` bytes, alive until the statement's bindings are cleared.
     fileprivate init(statement: OpaquePointer, arena: UnsafeMutableRawBufferPointer) {
+        precondition(arena.count == Self.arenaSize, "an arena of arenaSize bytes")
         self.statement = statement
-        self.arena = arena
+        self.arena = arena.baseAddress!
     }
 
     /// Text with its exact UTF-8 length, so that a NUL inside it is stored, not a cut-off.
@@ -104,23 +107,26 @@ struct DirectBindings {
     }
 
     /// Binds `bytes` at the current index: from a copy in the arena when it fits, else with
-    /// SQLite's copy. An empty value binds as empty text or a zero-length blob.
+    /// SQLite's copy. An empty value always fits, and binds as empty text or a zero-length blob.
     private mutating func bindBytes(_ bytes: UnsafeRawBufferPointer, asText: Bool) {
         let count = bytes.count
-        let (source, destructor): (UnsafeRawPointer?, sqlite3_destructor_type?)
-        if count <= arena.count - used, let base = arena.baseAddress {
-            let copy = base + used
-            if count > 0, let from = bytes.baseAddress { copy.copyMemory(from: from, byteCount: count) }
-            used += count
-            (source, destructor) = (UnsafeRawPointer(copy), nil) // nil is SQLITE_STATIC
+        let source: UnsafeRawPointer
+        let destructor: sqlite3_destructor_type?
+        if count <= remaining {
+            let copy = arena + (Self.arenaSize - remaining)
+            if let from = bytes.baseAddress { copy.copyMemory(from: from, byteCount: count) }
+            remaining -= count
+            source = UnsafeRawPointer(copy)
+            destructor = nil // SQLITE_STATIC
         } else {
-            (source, destructor) = (bytes.baseAddress, Self.transient)
+            // Larger than what is left, so not empty: the bytes have an address.
+            source = bytes.baseAddress!
+            destructor = Self.transient
         }
-        switch (source, asText) {
-        case let (source?, true): sqlite3_bind_text(statement, index, source.assumingMemoryBound(to: CChar.self), Int32(count), destructor)
-        case let (source?, false): sqlite3_bind_blob(statement, index, source, Int32(count), destructor)
-        case (nil, true): sqlite3_bind_text(statement, index, "", 0, Self.transient)
-        case (nil, false): sqlite3_bind_zeroblob(statement, index, 0)
+        if asText {
+            sqlite3_bind_text(statement, index, source.assumingMemoryBound(to: CChar.self), Int32(count), destructor)
+        } else {
+            sqlite3_bind_blob(statement, index, source, Int32(count), destructor)
         }
     }
 

@@ -36,22 +36,9 @@ extension Statement {
         }
     }
 
-    /// Binds the values `bind` sets, runs `body` on the statement, then resets it and clears its
-    /// bindings, also when `body` throws. Values are bound from an arena on the stack that lives
-    /// exactly as long as the run (see ``DirectBindings``).
     private func withBindings<T>(_ bind: (inout DirectBindings) -> Void, _ body: (OpaquePointer) throws -> T) throws -> T {
         let handle = sqliteStatement
-        sqlite3_reset(handle)
-        return try withUnsafeTemporaryAllocation(byteCount: DirectBindings.arenaSize, alignment: 16) { arena in
-            defer {
-                // Nothing bound may point into the arena once it is gone.
-                sqlite3_reset(handle)
-                sqlite3_clear_bindings(handle)
-            }
-            var bindings = DirectBindings(statement: handle, arena: arena)
-            bind(&bindings)
-            return try body(handle)
-        }
+        return try withDirectBindings(handle, bind) { try body(handle) }
     }
 
     private func failure(_ code: Int32) -> DatabaseError {
@@ -131,6 +118,24 @@ struct DirectBindings {
     }
 
     private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+}
+
+/// Binds the values `bind` sets to `statement`, runs `body`, then resets the statement and clears
+/// its bindings, also when `body` throws. Values are bound from an arena on the stack that lives
+/// exactly as long as the run (see ``DirectBindings``). For GRDB's cached statements (above) and
+/// for the lookup connections' own prepared statements alike.
+func withDirectBindings<T>(_ statement: OpaquePointer, _ bind: (inout DirectBindings) -> Void, _ body: () throws -> T) throws -> T {
+    sqlite3_reset(statement)
+    return try withUnsafeTemporaryAllocation(byteCount: DirectBindings.arenaSize, alignment: 16) { arena in
+        defer {
+            // Nothing bound may point into the arena once it is gone.
+            sqlite3_reset(statement)
+            sqlite3_clear_bindings(statement)
+        }
+        var bindings = DirectBindings(statement: statement, arena: arena)
+        bind(&bindings)
+        return try body()
+    }
 }
 
 /// The current row of a statement stepped through the C API; columns by position.

@@ -77,24 +77,21 @@ final class SQLiteLookupConnections: @unchecked Sendable {
     func resolve(_ identifier: Identifier) throws -> ResolvedCustomer? {
         let connection = try checkOut()
         defer { checkIn(connection) }
-        let statement = connection.resolve
-        defer {
-            sqlite3_reset(statement)
-            sqlite3_clear_bindings(statement)
-        }
-        let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
-        sqlite3_bind_text(statement, 1, identifier.kind.rawValue, -1, transient)
-        sqlite3_bind_text(statement, 2, identifier.namespace ?? "", -1, transient)
-        sqlite3_bind_text(statement, 3, identifier.value, -1, transient)
         var links: [Link] = []
         var customer: CustomerID?
-        while true {
-            let result = sqlite3_step(statement)
-            if result == SQLITE_DONE { break }
-            guard result == SQLITE_ROW else { throw IdentityGraphError.storage("lookup failed with SQLite code \(result)") }
-            let link = try DirectRow(statement: statement).link()
-            customer = customer ?? link.customerID
-            links.append(link)
+        try withDirectBindings(connection.resolve, {
+            $0.bind(identifier.kind.rawValue)
+            $0.bind(identifier.namespace ?? "")
+            $0.bind(identifier.value)
+        }) {
+            while true {
+                let result = sqlite3_step(connection.resolve)
+                if result == SQLITE_DONE { break }
+                guard result == SQLITE_ROW else { throw IdentityGraphError.storage("lookup failed with SQLite code \(result)") }
+                let link = try DirectRow(statement: connection.resolve).link()
+                customer = customer ?? link.customerID
+                links.append(link)
+            }
         }
         return customer.map { ResolvedCustomer(customerID: $0, links: links) }
     }
@@ -123,20 +120,22 @@ final class SQLiteLookupConnections: @unchecked Sendable {
         let statement: OpaquePointer
 
         func tile(level: Int, index: UInt64) throws -> [UInt8]? {
-            defer { sqlite3_reset(statement) }
-            sqlite3_bind_int64(statement, 1, Int64(level))
-            sqlite3_bind_int64(statement, 2, Int64(index))
-            switch sqlite3_step(statement) {
-            case SQLITE_DONE:
-                return nil
-            case SQLITE_ROW:
-                let count = Int(sqlite3_column_bytes(statement, 0))
-                guard count > 0, count % TreeHash.byteCount == 0, let blob = sqlite3_column_blob(statement, 0) else {
-                    throw IdentityGraphError.storage("malformed tile in log_tree_tiles")
+            try withDirectBindings(statement, {
+                $0.bind(Int64(level))
+                $0.bind(Int64(index))
+            }) {
+                switch sqlite3_step(statement) {
+                case SQLITE_DONE:
+                    return nil
+                case SQLITE_ROW:
+                    let count = Int(sqlite3_column_bytes(statement, 0))
+                    guard count > 0, count % TreeHash.byteCount == 0, let blob = sqlite3_column_blob(statement, 0) else {
+                        throw IdentityGraphError.storage("malformed tile in log_tree_tiles")
+                    }
+                    return Array(UnsafeRawBufferPointer(start: blob, count: count))
+                case let code:
+                    throw IdentityGraphError.storage("reading the log tree failed with SQLite code \(code)")
                 }
-                return Array(UnsafeRawBufferPointer(start: blob, count: count))
-            case let code:
-                throw IdentityGraphError.storage("reading the log tree failed with SQLite code \(code)")
             }
         }
     }

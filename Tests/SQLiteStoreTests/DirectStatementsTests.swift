@@ -105,4 +105,29 @@ struct DirectStatementsTests {
         }
         #expect(missing == nil)
     }
+
+    @Test func runsAStatementOfItsOwnConnection() throws {
+        // The lookup connections prepare their statements themselves, outside GRDB's cache.
+        let (result, afterwards) = try queue.read { db in
+            var statement: OpaquePointer?
+            guard sqlite3_prepare_v2(db.sqliteConnection, "SELECT ?1 || '/' || ?2", -1, &statement, nil) == SQLITE_OK, let statement else {
+                throw DatabaseError(message: "cannot prepare")
+            }
+            defer { sqlite3_finalize(statement) }
+            let result = try withDirectBindings(statement, {
+                $0.bind("kind\u{0}x")
+                $0.bind(Int64(42))
+            }) {
+                guard sqlite3_step(statement) == SQLITE_ROW else { throw DatabaseError(message: "no row") }
+                return Array(UnsafeRawBufferPointer(start: sqlite3_column_blob(statement, 0), count: Int(sqlite3_column_bytes(statement, 0))))
+            }
+            let afterwards = sqlite3_expanded_sql(statement).map { pointer in
+                defer { sqlite3_free(pointer) }
+                return String(cString: pointer)
+            }
+            return (result, afterwards)
+        }
+        #expect(result == Array("kind\u{0}x/42".utf8), "all bytes of the text, the NUL included")
+        #expect(afterwards == "SELECT NULL || '/' || NULL")
+    }
 }

@@ -40,6 +40,7 @@ let package = Package(
             name: "IdentityGraph",
             dependencies: [
                 "Identifiers",
+                "VerifiableLog",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
@@ -234,7 +235,7 @@ let package = Package(
         .testTarget(name: "JSONScanningTests", dependencies: ["JSONScanning"], swiftSettings: swiftSettings),
         .testTarget(name: "SeededRandomTests", dependencies: ["SeededRandom"], swiftSettings: swiftSettings),
         .testTarget(name: "IdentifiersTests", dependencies: ["Identifiers", "SeededRandom"], swiftSettings: swiftSettings),
-        .testTarget(name: "IdentityGraphTests", dependencies: ["IdentityGraph", "Identifiers"], swiftSettings: swiftSettings),
+        .testTarget(name: "IdentityGraphTests", dependencies: ["IdentityGraph", "Identifiers", "VerifiableLog"], swiftSettings: swiftSettings),
         .testTarget(name: "DuplicateDetectionTests", dependencies: ["DuplicateDetection", "IdentityGraph", "Identifiers", "SeededRandom"], swiftSettings: swiftSettings),
         .testTarget(name: "VerifiableLogTests", dependencies: ["VerifiableLog"], swiftSettings: swiftSettings),
         .testTarget(name: "ChannelsTests", dependencies: ["Channels", "Identifiers", "IdentityGraph"], swiftSettings: swiftSettings),

@@ -2,6 +2,8 @@ public import IdentityGraph
 public import Identifiers
 import Foundation
 import GRDB
+import Synchronization
+import VerifiableLog
 
 /// The embedded identity store: SQLite through GRDB, in WAL mode, so that reads never wait for
 /// the writer.
@@ -12,6 +14,8 @@ public final class SQLiteIdentityStore: IdentityStore {
     let keys: LinkLogKeys
     /// The Merkle tree over the link log, appended in each entry's transaction.
     let verifiableLog = SQLiteVerifiableLog()
+    /// The sequence numbers a bulk import's next batch will get, for hashing its leaves ahead.
+    private let importSequences = Mutex(LogSequencePredictor())
 
     /// Opens (creating if needed) the database at `path` and migrates it.
     /// - Throws: `SQLiteStoreError` when the file cannot be opened or its schema is newer than
@@ -40,26 +44,50 @@ public final class SQLiteIdentityStore: IdentityStore {
         return try outcome.get()
     }
 
-    public func prepareImport(_ batch: [NewCustomer], context: ChangeContext) throws -> PreparedImport {
-        try PreparedImport(batch, context: context, rules: rules, keys: keys)
+    /// Also hashes the batch's leaves for the sequence numbers it will most likely be written
+    /// with: while the previous batch is written, so that the writer need not (``PredictedLeaves``).
+    public func prepareImport(_ batch: [NewCustomer], context: ChangeContext) async throws -> PreparedImport {
+        var prepared = try PreparedImport(batch, context: context, rules: rules, keys: keys)
+        let logSize = importSequences.withLock(\.needsLogSize) ? try await read { try Self.logSize(db: $0) } : nil
+        if let first = importSequences.withLock({ $0.reserve(prepared.entryCount, logSize: logSize) }) {
+            prepared.predictLeaves(firstSequence: first)
+        }
+        return prepared
     }
 
     /// One transaction for the whole batch, with no savepoint per customer: `insertCustomer`
     /// leaves nothing of a customer it refuses, and an error thrown midway rolls the whole batch
     /// back.
     public func importCustomers(_ prepared: PreparedImport) async throws -> [Result<CustomerID, IdentityGraphError>] {
-        try await write { db in
-            try prepared.items.map { item -> Result<CustomerID, IdentityGraphError> in
-                switch item {
-                case let .failure(error):
-                    return .failure(error)
-                case let .success(item):
-                    return try self.insertCustomer(
-                        item.customer, profileJSON: item.profileJSON, log: item.log, context: prepared.context, db: db, returnLinks: false
-                    ).map(\.id)
+        let written: (results: [Result<CustomerID, IdentityGraphError>], logSize: Int64)
+        do {
+            written = try await write { db in
+                var position = 0
+                let results = try prepared.items.map { item -> Result<CustomerID, IdentityGraphError> in
+                    switch item {
+                    case let .failure(error):
+                        return .failure(error)
+                    case let .success(item):
+                        defer { position += item.log.entryCount }
+                        return try self.insertCustomer(
+                            item.customer, profileJSON: item.profileJSON, log: item.log, context: prepared.context, db: db,
+                            returnLinks: false, leaves: prepared.leaves.map { ($0, position) }
+                        ).map(\.id)
+                    }
                 }
+                return (results, try Self.logSize(db: db))
             }
+        } catch {
+            importSequences.withLock { $0.settle(prepared.entryCount, logSize: nil) }
+            throw error
         }
+        importSequences.withLock { $0.settle(prepared.entryCount, logSize: written.logSize) }
+        return written.results
+    }
+
+    /// The number of entries in the link log (gap-free from 1, so its last sequence number).
+    static func logSize(db: Database) throws -> Int64 {
+        try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(sequence), 0) FROM link_log") ?? 0
     }
 
     /// A load into an empty graph drops the secondary indexes that every imported row would
@@ -245,7 +273,9 @@ public final class SQLiteIdentityStore: IdentityStore {
 
     static let linkColumns = "kind, namespace, value, customer_id, channel, assurance, linked_at"
 
-    /// Inserts `new` with its log entries, whose cryptography `log` did before the transaction.
+    /// Inserts `new` with its log entries, whose cryptography `log` did before the transaction;
+    /// `leaves`, with the position of the customer's first entry among them, may hold their leaf
+    /// hashes too.
     ///
     /// The customer's row goes first, then its links. A link whose identifier belongs to another
     /// customer fails on the primary key of `links`; the rows written for this customer are then
@@ -253,7 +283,8 @@ public final class SQLiteIdentityStore: IdentityStore {
     /// conflict. (Conflicts are rare: looking every identifier up first cost a B-tree search per
     /// link, an eighth of a bulk import's writer.) The log entries follow the links.
     func insertCustomer(
-        _ new: NewCustomer, profileJSON: String?, log: NewCustomerLog, context: ChangeContext, db: Database, returnLinks: Bool = true
+        _ new: NewCustomer, profileJSON: String?, log: NewCustomerLog, context: ChangeContext, db: Database, returnLinks: Bool = true,
+        leaves: (predicted: PredictedLeaves, position: Int)? = nil
     ) throws -> Result<Customer, IdentityGraphError> {
         try db.cachedStatement(sql: "INSERT INTO customers (id, created_at, profile, log_key) VALUES (?, ?, ?, ?)").executeDirect {
             $0.bind(new.id.rawValue)
@@ -281,12 +312,12 @@ public final class SQLiteIdentityStore: IdentityStore {
             }
             if returnLinks { links.append(link) }
         }
-        let created = try append(log.created, db: db)
+        let created = try append(log.created, db: db, leaves: leaves)
         if let sealedName = log.sealedName {
             try saveDetail(sealedName, sequence: created, lookup: nil, db: db)
         }
-        for entry in log.links {
-            let sequence = try append(entry.record, db: db)
+        for (offset, entry) in log.links.enumerated() {
+            let sequence = try append(entry.record, db: db, leaves: leaves.map { ($0.predicted, $0.position + 1 + offset) })
             try saveDetail(entry.sealedDetail, sequence: sequence, lookup: entry.lookup, db: db)
         }
         return .success(Customer(id: new.id, createdAt: context.time, profile: new.profile, links: links))
@@ -304,9 +335,10 @@ public final class SQLiteIdentityStore: IdentityStore {
         }
     }
 
-    /// Appends `record` and its leaf; returns its sequence number.
+    /// Appends `record` and its leaf; returns its sequence number. The leaf is the hash `leaves`
+    /// predicted at `position` when the entry got the sequence number it was hashed with.
     @discardableResult
-    func append(_ record: LinkLogRecord, db: Database) throws -> Int64 {
+    func append(_ record: LinkLogRecord, db: Database, leaves: (predicted: PredictedLeaves, position: Int)? = nil) throws -> Int64 {
         try db.cachedStatement(sql: """
             INSERT INTO link_log (time, actor, action, customer_id, kind, namespace, value_hash, assurance, reason,
                                   operator, related_customer_id, merge_id)
@@ -326,7 +358,11 @@ public final class SQLiteIdentityStore: IdentityStore {
             $0.bind(record.mergeID?.rawValue)
         }
         let sequence = db.lastInsertedRowID
-        try verifiableLog.append(LinkLogEntry(sequence: sequence, record: record), db: db)
+        if let leaves, let hash = leaves.predicted.hash(at: leaves.position, sequence: sequence) {
+            try verifiableLog.append(sequence: sequence, leafHash: hash, db: db)
+        } else {
+            try verifiableLog.append(LinkLogEntry(sequence: sequence, record: record), db: db)
+        }
         return sequence
     }
 

@@ -11,14 +11,23 @@ import VerifiableLog
 /// The writer keeps the tree's compact range and last tiles in memory between transactions. At
 /// the first append of each transaction it checks that they still describe the stored log (same
 /// size, same last leaf): after an entry another process appended, it reloads them. An append only
-/// records the entry; ``flush(db:)``, which every write transaction that appends calls before it
-/// commits (`SQLiteIdentityStore.write`), hashes the transaction's entries into the tree and
-/// writes the tiles that changed. A rolled-back transaction drops the state.
+/// records the entry, or the leaf hash a bulk import computed for it ahead (``PredictedLeaves``);
+/// ``flush(db:)``, which every write transaction that appends calls before it commits
+/// (`SQLiteIdentityStore.write`), hashes the transaction's other entries, adds the leaves to the
+/// tree and writes the tiles that changed. A rolled-back transaction drops the state.
 final class SQLiteVerifiableLog: Sendable {
+    /// A leaf appended in this transaction: its hash, or the entry for ``flush(db:)`` to hash.
+    private enum PendingLeaf {
+        case hashed(TreeHash)
+        case entry(LinkLogEntry)
+    }
+
     private struct State {
         var tree: MerkleTree<TileWriter>
-        /// Entries appended in this transaction, hashed into the tree by ``flush(db:)``.
-        var pending: [LinkLogEntry] = []
+        /// Leaves appended in this transaction, added to the tree by ``flush(db:)``.
+        var pending: [PendingLeaf] = []
+        /// How many of them ``flush(db:)`` has to hash.
+        var unhashed = 0
         /// Checked against the stored log in the current transaction.
         var checked = false
 
@@ -27,10 +36,19 @@ final class SQLiteVerifiableLog: Sendable {
 
     private let state = Mutex<State?>(nil)
 
-    /// Records the entry just inserted with `sequence` for the tree. Inside the entry's
-    /// transaction, which calls ``flush(db:)`` before it commits.
+    /// Records the entry just inserted for the tree. Inside the entry's transaction, which calls
+    /// ``flush(db:)`` before it commits.
     func append(_ entry: LinkLogEntry, db: Database) throws {
-        let expected = UInt64(entry.sequence - 1)
+        try append(sequence: entry.sequence, .entry(entry), db: db)
+    }
+
+    /// Records the leaf hash of the entry just inserted with `sequence`, computed ahead.
+    func append(sequence: Int64, leafHash: TreeHash, db: Database) throws {
+        try append(sequence: sequence, .hashed(leafHash), db: db)
+    }
+
+    private func append(sequence: Int64, _ leaf: PendingLeaf, db: Database) throws {
+        let expected = UInt64(sequence - 1)
         try state.withLock { state in
             if state?.checked != true {
                 var current = state?.tree.size == expected && state?.isFlushed == true
@@ -57,7 +75,8 @@ final class SQLiteVerifiableLog: Sendable {
             } else if state!.tree.size + UInt64(state!.pending.count) != expected {
                 throw IdentityGraphError.storage("the link log's tree is out of step with its entries")
             }
-            state!.pending.append(entry)
+            state!.pending.append(leaf)
+            if case .entry = leaf { state!.unhashed += 1 }
         }
     }
 
@@ -66,8 +85,9 @@ final class SQLiteVerifiableLog: Sendable {
     func flush(db: Database) throws {
         try state.withLock { state in
             guard state != nil, !state!.isFlushed else { return }
-            let leaves = Self.leafHashes(state!.pending)
+            let leaves = Self.leafHashes(state!.pending, unhashed: state!.unhashed)
             state!.pending.removeAll()
+            state!.unhashed = 0
             try state!.tree.append(contentsOf: leaves)
             try state!.tree.withStore { tiles in try tiles.drain { level, index, hashes in
                 try db.cachedStatement(sql: """
@@ -82,12 +102,17 @@ final class SQLiteVerifiableLog: Sendable {
         }
     }
 
-    /// The entries' leaf hashes, in order; thousands of them (a bulk import's batch) on all cores,
-    /// while the next batch is being prepared.
-    private static func leafHashes(_ entries: [LinkLogEntry]) -> [TreeHash] {
-        let workers = entries.count < 4_096 ? 1 : min(ProcessInfo.processInfo.activeProcessorCount, 8)
-        return ConcurrentChunks.map(count: entries.count, workers: workers) { range in
-            entries[range].map { TreeHasher.leafHash(of: $0.leafBytes) }
+    /// The leaves' hashes, in order; when thousands were not hashed ahead (a bulk import's batch
+    /// whose sequence numbers were not predicted), on all cores.
+    private static func leafHashes(_ leaves: [PendingLeaf], unhashed: Int) -> [TreeHash] {
+        let workers = unhashed < 4_096 ? 1 : min(ProcessInfo.processInfo.activeProcessorCount, 8)
+        return ConcurrentChunks.map(count: leaves.count, workers: workers) { range in
+            leaves[range].map { leaf in
+                switch leaf {
+                case let .hashed(hash): hash
+                case let .entry(entry): TreeHasher.leafHash(of: entry.leafBytes)
+                }
+            }
         }
     }
 

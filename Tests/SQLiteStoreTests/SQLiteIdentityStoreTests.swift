@@ -4,6 +4,7 @@ import Identifiers
 import IdentityGraph
 import SQLiteStore
 import Testing
+import VerifiableLog
 
 /// SQLite-specific behaviour; the shared contract is in IdentityStoreConformanceTests.
 struct SQLiteIdentityStoreTests: SQLiteFileSuite {
@@ -185,6 +186,33 @@ struct SQLiteIdentityStoreTests: SQLiteFileSuite {
         }
         #expect(try indexes() == before)
         #expect(try await store.statistics() == StoreStatistics(customers: 1, links: 1, logEntries: 2))
+    }
+
+    /// Each prepared batch carries its entries' leaf hashes, numbered after the log and the
+    /// batches prepared before it; when the writes go as prepared, every one is the hash of the
+    /// entry stored at that number.
+    @Test func preparedBatchesHashTheirLeavesForTheSequenceNumbersTheyGet() async throws {
+        let store = try SQLiteIdentityStore(path: path, rules: .default, keys: keys)
+        _ = try await store.createCustomer(customers("first@example.com")[0], context: ChangeContext(actor: "webshop"))
+        let importing = ChangeContext(actor: "import")
+        let a = try await store.prepareImport(customers("a@example.com", "b@example.com"), context: importing)
+        let b = try await store.prepareImport(customers("c@example.com", "a@example.com", "d@example.com"), context: importing)
+        #expect(a.leaves?.firstSequence == 3 && a.leaves?.hashes.count == 4)
+        #expect(b.leaves?.firstSequence == 7 && b.leaves?.hashes.count == 6)
+        _ = try await store.importCustomers(a)
+        // The second batch's "a@example.com" is refused in the write: the entries after it shift.
+        #expect(try await store.importCustomers(b).map { (try? $0.get()) != nil } == [true, false, true])
+        let c = try await store.prepareImport(customers("e@example.com"), context: importing)
+        #expect(c.leaves?.firstSequence == 11, "after the log's real end")
+        _ = try await store.importCustomers(c)
+
+        let stored = try await store.linkLog(customer: nil, after: nil, limit: 100).map { TreeHasher.leafHash(of: $0.leafBytes) }
+        #expect(stored.count == 12)
+        #expect(Array(stored[2..<6]) == a.leaves?.hashes)
+        #expect(Array(stored[6..<8]) == b.leaves.map { Array($0.hashes[0..<2]) }, "before the refused customer")
+        #expect(stored[8] != b.leaves?.hashes[4], "after it, not as predicted")
+        #expect(Array(stored[10..<12]) == c.leaves?.hashes)
+        #expect(try await store.logTreeHead().root == TreeHasher.rootHash(leafHashes: stored).bytes)
     }
 
     @Test func openingBuildsTheIndexesAnInterruptedLoadLeftMissing() async throws {

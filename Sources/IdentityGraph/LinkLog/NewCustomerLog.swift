@@ -22,6 +22,13 @@ public struct NewCustomerLog: Sendable {
         public let lookup: String
     }
 
+    /// The number of entries the store appends for the customer: `customer_created`, then one
+    /// `linked` per identifier.
+    public var entryCount: Int { 1 + links.count }
+
+    /// The records of those entries, in the order the store appends them.
+    public var records: [LinkLogRecord] { [created] + links.map(\.record) }
+
     public init(for new: NewCustomer, context: ChangeContext, keys: LinkLogKeys) throws {
         var random = BufferedRandom(capacity: 256)
         try self.init(for: new, context: context, keys: keys, random: &random)

@@ -1,4 +1,5 @@
 import Foundation
+public import VerifiableLog
 
 /// A batch of new customers ready for a store to write: checked against the graph's rules, their
 /// profiles encoded, and the cryptography of their link-log entries done (``NewCustomerLog``, on
@@ -18,6 +19,11 @@ public struct PreparedImport: Sendable {
     public let context: ChangeContext
     /// One per customer of the batch, in order: what to write, or why the rules refused it.
     public let items: [Result<Item, IdentityGraphError>]
+    /// The number of log entries of the accepted customers (``NewCustomerLog/entryCount``).
+    public let entryCount: Int
+    /// Their leaf hashes, when the store predicted their sequence numbers
+    /// (``predictLeaves(firstSequence:)``).
+    public private(set) var leaves: PredictedLeaves?
 
     /// Checks and prepares `batch`, recording `context` (actor, reason, time) on every entry.
     public init(_ batch: [NewCustomer], context: ChangeContext, rules: GraphRules, keys: LinkLogKeys) throws {
@@ -37,5 +43,13 @@ public struct PreparedImport: Sendable {
         self.items = checked.map { result in
             result.map { new, profileJSON in Item(customer: new, profileJSON: profileJSON, log: logs.popFirst()!) }
         }
+        entryCount = items.reduce(0) { $0 + ((try? $1.get())?.log.entryCount ?? 0) }
+    }
+
+    /// Hashes the accepted customers' entries as leaves, numbered from `firstSequence` in the
+    /// order the store appends them (on all cores but one, like the rest of the preparation).
+    public mutating func predictLeaves(firstSequence: Int64) {
+        let records = items.flatMap { (try? $0.get())?.log.records ?? [] }
+        leaves = PredictedLeaves(records: records, firstSequence: firstSequence, workers: ProcessInfo.processInfo.activeProcessorCount - 1)
     }
 }

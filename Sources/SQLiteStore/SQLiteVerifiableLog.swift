@@ -16,18 +16,13 @@ import VerifiableLog
 /// (`SQLiteIdentityStore.write`), hashes the transaction's other entries, adds the leaves to the
 /// tree and writes the tiles that changed. A rolled-back transaction drops the state.
 final class SQLiteVerifiableLog: Sendable {
-    /// A leaf appended in this transaction: its hash, or the entry for ``flush(db:)`` to hash.
-    private enum PendingLeaf {
-        case hashed(TreeHash)
-        case entry(LinkLogEntry)
-    }
-
     private struct State {
         var tree: MerkleTree<TileWriter>
-        /// Leaves appended in this transaction, added to the tree by ``flush(db:)``.
-        var pending: [PendingLeaf] = []
-        /// How many of them ``flush(db:)`` has to hash.
-        var unhashed = 0
+        /// The hashes of the leaves appended in this transaction, added to the tree by
+        /// ``flush(db:)``; a placeholder where an entry still has to be hashed.
+        var pending: [TreeHash] = []
+        /// The entries ``flush(db:)`` has to hash, with their places in `pending`.
+        var unhashed: [(position: Int, entry: LinkLogEntry)] = []
         /// Checked against the stored log in the current transaction.
         var checked = false
 
@@ -39,15 +34,16 @@ final class SQLiteVerifiableLog: Sendable {
     /// Records the entry just inserted for the tree. Inside the entry's transaction, which calls
     /// ``flush(db:)`` before it commits.
     func append(_ entry: LinkLogEntry, db: Database) throws {
-        try append(sequence: entry.sequence, .entry(entry), db: db)
+        try append(sequence: entry.sequence, leafHash: nil, entry: entry, db: db)
     }
 
     /// Records the leaf hash of the entry just inserted with `sequence`, computed ahead.
     func append(sequence: Int64, leafHash: TreeHash, db: Database) throws {
-        try append(sequence: sequence, .hashed(leafHash), db: db)
+        try append(sequence: sequence, leafHash: leafHash, entry: nil, db: db)
     }
 
-    private func append(sequence: Int64, _ leaf: PendingLeaf, db: Database) throws {
+    /// Either `leafHash` or `entry` is given.
+    private func append(sequence: Int64, leafHash: TreeHash?, entry: LinkLogEntry?, db: Database) throws {
         let expected = UInt64(sequence - 1)
         try state.withLock { state in
             if state?.checked != true {
@@ -75,8 +71,10 @@ final class SQLiteVerifiableLog: Sendable {
             } else if state!.tree.size + UInt64(state!.pending.count) != expected {
                 throw IdentityGraphError.storage("the link log's tree is out of step with its entries")
             }
-            state!.pending.append(leaf)
-            if case .entry = leaf { state!.unhashed += 1 }
+            if let entry {
+                state!.unhashed.append((state!.pending.count, entry))
+            }
+            state!.pending.append(leafHash ?? TreeHasher.emptyRoot)
         }
     }
 
@@ -85,9 +83,12 @@ final class SQLiteVerifiableLog: Sendable {
     func flush(db: Database) throws {
         try state.withLock { state in
             guard state != nil, !state!.isFlushed else { return }
-            let leaves = Self.leafHashes(state!.pending, unhashed: state!.unhashed)
-            state!.pending.removeAll()
-            state!.unhashed = 0
+            var leaves: [TreeHash] = []
+            swap(&leaves, &state!.pending)
+            for (hash, unhashed) in zip(Self.leafHashes(state!.unhashed.map(\.entry)), state!.unhashed) {
+                leaves[unhashed.position] = hash
+            }
+            state!.unhashed.removeAll()
             try state!.tree.append(contentsOf: leaves)
             try state!.tree.withStore { tiles in try tiles.drain { level, index, hashes in
                 try db.cachedStatement(sql: """
@@ -102,17 +103,12 @@ final class SQLiteVerifiableLog: Sendable {
         }
     }
 
-    /// The leaves' hashes, in order; when thousands were not hashed ahead (a bulk import's batch
-    /// whose sequence numbers were not predicted), on all cores.
-    private static func leafHashes(_ leaves: [PendingLeaf], unhashed: Int) -> [TreeHash] {
-        let workers = unhashed < 4_096 ? 1 : min(ProcessInfo.processInfo.activeProcessorCount, 8)
-        return ConcurrentChunks.map(count: leaves.count, workers: workers) { range in
-            leaves[range].map { leaf in
-                switch leaf {
-                case let .hashed(hash): hash
-                case let .entry(entry): TreeHasher.leafHash(of: entry.leafBytes)
-                }
-            }
+    /// The entries' leaf hashes, in order; thousands of them (a bulk import's batch whose
+    /// sequence numbers were not predicted) on all cores.
+    private static func leafHashes(_ entries: [LinkLogEntry]) -> [TreeHash] {
+        let workers = entries.count < 4_096 ? 1 : min(ProcessInfo.processInfo.activeProcessorCount, 8)
+        return ConcurrentChunks.map(count: entries.count, workers: workers) { range in
+            entries[range].map { TreeHasher.leafHash(of: $0.leafBytes) }
         }
     }
 
